@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--lang", choices=["zh", "en"], help=t("界面语言", "message language"))
-    parser.add_argument("-v", "--verbose", action="store_true", help=t("输出调试日志", "debug logs"))
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help=t("输出调试日志", "debug logs"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
