@@ -1,0 +1,274 @@
+"""`griddesk-server` console script: serve, migrate, enrolment codes, stats, publishing.
+
+Exit status: 0 on success, 1 on a refused or failed operation (one line on stderr),
+2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.text import set_language, t
+from server.db import Database, default_sqlite_path, open_database
+
+
+def _db_url(args: argparse.Namespace) -> str:
+    return str(args.db) if args.db else f"sqlite:///{default_sqlite_path()}"
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from server.schema import migrate
+
+    db = open_database(_db_url(args))
+    migrate(db)
+    return db
+
+
+def _add_db(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        required=required,
+        help=t("数据库：postgresql://… 或 sqlite:///文件（默认：内置 SQLite 文件）",
+               "database: postgresql://… or sqlite:///FILE (default: embedded SQLite file)"),
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.api import create_app
+    from server.schema import ensure_partitions
+
+    db = _open(args)
+    stop = threading.Event()
+
+    def maintain() -> None:  # keep day partitions ahead of the calendar
+        while not stop.wait(3600):
+            ensure_partitions(db)
+
+    threading.Thread(target=maintain, name="partitions", daemon=True).start()
+    ssl = {}
+    if args.tls_cert:
+        ssl = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+    print(t(f"同步服务已启动：{args.host}:{args.port}（{db.dialect}）",
+            f"sync server on {args.host}:{args.port} ({db.dialect})"), file=sys.stderr)
+    try:
+        uvicorn.run(create_app(db), host=args.host, port=args.port, log_level="warning",
+                    ws="none", lifespan="off", **ssl)
+    finally:
+        stop.set()
+        db.close()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from server.schema import migrate
+
+    db = open_database(_db_url(args))
+    try:
+        version = migrate(db)
+    finally:
+        db.close()
+    print(json.dumps({"schema_version": version}) if args.json
+          else t(f"数据库结构版本：{version}", f"schema version {version}"))
+    return 0
+
+
+def cmd_enrolment_code(args: argparse.Namespace) -> int:
+    from server.enrolment import issue_code, parse_duration
+
+    try:
+        duration = parse_duration(args.expires)
+    except ValueError as exc:
+        print(f"griddesk-server: {exc}", file=sys.stderr)
+        return 2
+    db = _open(args)
+    try:
+        code, expires = issue_code(db, args.division, duration)
+    except ValueError as exc:
+        print(f"griddesk-server: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps({"code": code, "division": args.division,
+                          "expires_at": expires.isoformat()}))
+    else:
+        print(code)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from server.stats import collect
+
+    db = _open(args)
+    try:
+        summary = collect(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for name, count in summary["tables"].items():
+            print(f"{name:18} {count}")
+        for st in summary["stations"]:
+            print(f"{st['station_id']} {st['division']} records={st['records']} "
+                  f"revoked={st['revoked_at'] or '-'}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from server.enrolment import revoke
+
+    db = _open(args)
+    try:
+        done = revoke(db, args.station, args.reason)
+    finally:
+        db.close()
+    if not done:
+        print(t("griddesk-server: 没有该站点，或已吊销", "griddesk-server: no such active station"),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from server.changes import publish
+
+    body = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    db = _open(args)
+    try:
+        seq = publish(db, args.kind, args.version, body, args.division)
+    except ValueError as exc:
+        print(f"griddesk-server: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(json.dumps({"seq": seq}) if args.json else seq)
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from server.api import create_app
+
+    doc = json.dumps(create_app(_NoDatabase()).openapi(), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(doc, encoding="utf-8")
+    else:
+        sys.stdout.write(doc)
+    return 0
+
+
+class _NoDatabase(Database):
+    """Stands in for a database when only the OpenAPI document is wanted."""
+
+    dialect = "none"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full `griddesk-server` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="griddesk-server",
+        description=t("网格工作台中心同步服务", "GridDesk central sync service"),
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("界面语言", "message language"))
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help=t("输出调试日志", "debug logs"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("serve", help=t("运行同步接口", "run the sync API"))
+    _add_db(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8470)
+    p.add_argument("--tls-cert", help=t("TLS 证书（PEM）", "TLS certificate (PEM)"))
+    p.add_argument("--tls-key", help=t("TLS 私钥（PEM）", "TLS private key (PEM)"))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help=t("创建或升级数据库结构", "create or upgrade the schema"))
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("enrolment-code",
+                       help=t("为辖区签发一次性注册码", "issue a one-time enrolment code"))
+    _add_db(p)
+    p.add_argument("--division", required=True, help=t("辖区代码（6 位）", "division code"))
+    p.add_argument("--expires", default="24h",
+                   help=t("有效期，如 24h、7d", "validity, e.g. 24h"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_enrolment_code)
+
+    p = sub.add_parser("stats", help=t("各表与各站点的计数", "counts per table and station"))
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("revoke", help=t("吊销站点凭证", "revoke a station"))
+    _add_db(p)
+    p.add_argument("--station", required=True)
+    p.add_argument("--reason", default="")
+    p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("publish", help=t("向站点发布参考数据", "publish reference data"))
+    _add_db(p)
+    p.add_argument("--kind", required=True)
+    p.add_argument("--version", required=True)
+    p.add_argument("--division", help=t("仅发往该辖区", "only to this division"))
+    p.add_argument("--json", action="store_true")
+    p.add_argument("file", help=t("文件，或 - 表示标准输入", "file, or - for stdin"))
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("openapi", help=t("输出 OpenAPI 文档", "write the OpenAPI document"))
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_openapi)
+
+    try:
+        issuer = importlib.import_module("server.issuer.cli")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("server.issuer", "server.issuer.cli"):
+            raise
+    else:
+        issuer.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv):
+            set_language(argv[i + 1])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except OSError as exc:
+        print(f"griddesk-server: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # database unreachable and the like: one line, exit 1
+        import psycopg
+
+        if isinstance(exc, psycopg.Error):
+            print(f"griddesk-server: {t('数据库错误', 'database error')}: {exc}".splitlines()[0],
+                  file=sys.stderr)
+            return 1
+        raise
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
