@@ -1,0 +1,1 @@
+"""The issuer kit: training and test material for GX1 (keys, codes, signed lists, sheets)."""
