@@ -17,12 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli import auth
 from app.codes.checkpoint import install_files, load_verifier
 from app.codes.results import Result
 from app.codes.status import lookup_id
 from app.codes.store_repo import SqlScanHistory
 from app.codes.trust import kind_label
 from app.errors import KnownError
+from app.storage import audit
+from app.storage.roles import Permission
 from app.text import t
 from app.timeutil import parse_iso
 
@@ -31,12 +34,6 @@ _EPILOG_ZH = ("退出状态：0 有效；3 已核验但不是有效（过期、�
               "1 失败；2 用法错误。")
 _EPILOG_EN = ("exit status: 0 valid; 3 verified but not VALID (expired, forged, deferred, ...); "
               "1 failed; 2 usage error.")
-
-
-def _auth() -> Any:
-    from app.cli import auth
-
-    return auth
 
 
 def _at(args: argparse.Namespace) -> float | None:
@@ -54,18 +51,8 @@ def _clock(station: Any, at: float | None) -> tuple[float, float | None]:
     """(now, floor): ``--at`` when given (no floor then), else the station's trusted clock."""
     if at is not None:
         return at, None
-    from app.storage.clock import TrustedClock
-
-    reading = station.db.run(TrustedClock().read)
+    reading = station.db.run(station.clock.read)
     return float(reading.now), float(reading.floor)
-
-
-def _require(session: Any, permission_name: str) -> None:
-    from app.storage.roles import Permission, denied_message
-
-    permission = Permission(permission_name)
-    if not session.may(permission):
-        raise denied_message(session, permission)
 
 
 def make_verifier(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
@@ -83,9 +70,9 @@ def make_verifier(args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
 
 def _open_verifier(args: argparse.Namespace) -> tuple[Any, Callable[[str], dict[str, Any]]]:
     at = _at(args)
-    station, session = _auth().open_session(args)
+    station, session = auth.open_session(args)
     try:
-        _require(session, "screen")
+        station.require(session, Permission.SCREEN)
         verifier = station.db.run(load_verifier)
     except BaseException:
         station.close()
@@ -105,7 +92,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     text = args.text
     if text is None or text == "-":
         text = sys.stdin.read() if not getattr(args, "password_stdin", False) else \
-            "\n".join(_auth().stdin_lines()[1:])
+            "\n".join(auth.stdin_lines()[1:])
     station, verify = _open_verifier(args)
     try:
         result = verify(text)
@@ -138,9 +125,9 @@ def _print_dict(result: dict[str, Any]) -> None:
 
 
 def cmd_lookup_id(args: argparse.Namespace) -> int:
-    station, session = _auth().open_session(args)
+    station, session = auth.open_session(args)
     try:
-        _require(session, "screen")
+        station.require(session, Permission.SCREEN)
         verifier = station.db.run(load_verifier)
         now, _floor = _clock(station, _at(args))
         found = lookup_id(args.id_number, verifier.trust, now, verifier.policy)
@@ -163,11 +150,21 @@ def cmd_trust_install(args: argparse.Namespace) -> int:
             texts.append(Path(name).read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             raise KnownError(t(f"无法读取文件 {name}", f"cannot read {name}")) from exc
-    station, session = _auth().open_session(args)
+    station, session = auth.open_session(args)
     try:
-        _require(session, "manage_trust")
+        station.require(session, Permission.MANAGE_TRUST)
         now, _floor = _clock(station, None)
-        outcomes = station.db.transaction(lambda conn: install_files(conn, texts, now))
+
+        def install(conn: Any) -> list[Any]:
+            done = install_files(conn, texts, now)
+            for outcome, name in zip(done, args.files, strict=False):
+                audit.append(conn, session.username,
+                             "trust_installed" if outcome.accepted else "trust_refused",
+                             outcome.kind, {"file": Path(name).name, "reason": outcome.reason,
+                                           "version": outcome.version})
+            return done
+
+        outcomes = station.db.transaction(install)
     finally:
         station.close()
     if args.json:
@@ -187,7 +184,6 @@ def cmd_trust_install(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``verify``, ``lookup-id`` and ``trust install``."""
-    auth = _auth()
     verify = subparsers.add_parser(
         "verify", help=t("离线核验健康码", "verify a health code offline"),
         epilog=t(_EPILOG_ZH, _EPILOG_EN))
