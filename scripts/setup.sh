@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-  libglib2.0-0 libzbar0 fonts-wqy-microhei poppler-utils xvfb xauth
+  libglib2.0-0 libzbar0 fonts-wqy-microhei fonts-hanazono poppler-utils xvfb xauth
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

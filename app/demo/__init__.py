@@ -1,0 +1,1 @@
+"""Synthetic but realistic station data for demos, training, reports and benchmarks."""
