@@ -22,10 +22,13 @@ def _python_files() -> list[Path]:
 
 
 def test_no_qt_import_below_the_ui() -> None:
+    """No Qt anywhere in the core; the command line may load Qt lazily inside a function
+    (``griddesk --self-check`` checks the fonts and translations the window will use)."""
     offenders = []
     for path in _python_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        lazy_ok = path.parent.name == "cli"
+        for node in (tree.body if lazy_ok else ast.walk(tree)):
             names = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
