@@ -45,13 +45,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_user_add)
     p = user.add_parser("passwd", help=t("修改密码", "change a password"))
     add_station_arguments(p)
-    p.add_argument("--username", help=t("要修改的用户（默认自己）", "user to change (default: you)"))
+    p.add_argument("--username",
+                   help=t("要修改的用户（默认自己）", "user to change (default: you)"))
     p.set_defaults(func=cmd_user_passwd)
 
     p = sub.add_parser("recover", help=t("用恢复码重新取得访问权", "regain access with the "
                                          "recovery code"))
     add_station_arguments(p, auth=False)
-    p.add_argument("--user", required=True, help=t("要重设密码的用户", "user whose password to set"))
+    p.add_argument("--user", required=True,
+                   help=t("要重设密码的用户", "user whose password to set"))
     p.add_argument("--recovery-code-stdin", action="store_true",
                    help=t("标准输入第一行为恢复码，第二行为新密码",
                           "stdin line 1: recovery code; line 2: new password"))
@@ -156,7 +158,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(f"griddesk: {report.problem}", file=sys.stderr)
         return 1
     _emit(args, {"ok": True, "checked": report.checked},
-          t(f"审计日志完好：{report.checked} 条记录", f"audit log intact: {report.checked} entries"))
+          t(f"审计日志完好：{report.checked} 条记录",
+            f"audit log intact: {report.checked} entries"))
     return 0
 
 
