@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0 libzbar0 fonts-wqy-microhei fonts-hanazono poppler-utils xvfb xauth
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

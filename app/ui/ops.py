@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
 from app.errors import Cancelled
 from app.storage.station import Station
@@ -59,13 +59,18 @@ class Progress:
 
 
 class _Deliver(QObject):
-    """Lives in the GUI thread; a queued signal hops results over to it."""
+    """Lives in the GUI thread; a queued signal hops results over to it.
+
+    Always queued, also when the work finished before the callback was attached and the
+    signal is emitted from the GUI thread itself: a caller never sees its callback run
+    inside ``db_op``.
+    """
 
     done = Signal(object, object)  # (callback, value)
 
     def __init__(self) -> None:
         super().__init__()
-        self.done.connect(self._call)
+        self.done.connect(self._call, Qt.ConnectionType.QueuedConnection)
 
     @staticmethod
     def _call(callback: Callable[[Any], None], value: Any) -> None:

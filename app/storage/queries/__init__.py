@@ -1,0 +1,1 @@
+"""Read-only queries the desktop screens need, one module per screen; run on the DB thread."""

@@ -1,0 +1,1 @@
+"""The administration workspace: users and roles, station settings, trust material, sync."""

@@ -1,0 +1,1 @@
+"""Isolation and aid screen."""
