@@ -140,6 +140,9 @@ class KeySlotFile:
         """The data key, or WrongSecret. Takes as long as the slot's KDF."""
         slot = self._slots.get(self._key(name))
         if slot is None:
+            # Spend the same time as a real slot would, so the answer's timing does not
+            # tell whether the user name exists.
+            _derive(secret, b"\0" * 16, self._typical_params())
             raise WrongSecret(t("用户名或密码错误", "wrong user name or password"))
         kek = _derive(secret, _unb64(slot.salt), KdfParams(**slot.kdf))
         try:
@@ -150,6 +153,12 @@ class KeySlotFile:
             if name == RECOVERY_SLOT:
                 raise WrongSecret(t("恢复码不正确", "the recovery code does not match")) from exc
             raise WrongSecret(t("用户名或密码错误", "wrong user name or password")) from exc
+
+    def _typical_params(self) -> KdfParams:
+        for slot in self._slots.values():
+            if slot.name != RECOVERY_SLOT:
+                return KdfParams(**slot.kdf)
+        return KdfParams()
 
     def set_slot(self, name: str, secret: bytes, data_key: bytes,
                  params: KdfParams | None = None) -> None:

@@ -10,7 +10,7 @@ import pytest
 from app.errors import KnownError
 from app.storage import recovery_code
 from app.storage.connection import open_encrypted
-from app.storage.keyslots import RECOVERY_SLOT, WrongSecret
+from app.storage.keyslots import RECOVERY_SLOT, KdfParams, WrongSecret
 from app.storage.records.screenings import NewScreening, ScreeningLog
 from app.storage.station import Station
 from app.storage.users import change_password
@@ -139,3 +139,22 @@ def test_slot_file_does_not_name_users(station_dir: Path) -> None:
     text = (station_dir / "station.keys").read_text()
     for user in PASSWORDS:
         assert user not in text
+
+
+def test_an_unknown_user_costs_the_same_key_derivation(station_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.storage import keyslots
+    calls: list[KdfParams] = []
+    real = keyslots._derive
+
+    def counting(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+        calls.append(params)
+        return real(secret, salt, params)
+
+    monkeypatch.setattr(keyslots, "_derive", counting)
+    station = Station.open(station_dir, kdf=FAST)
+    for user in ("admin", "no-such-user"):
+        with pytest.raises(WrongSecret) as info:
+            station.unlock(user, "wrong-password")
+        assert str(info.value) == "用户名或密码错误"
+    assert calls == [FAST, FAST]
