@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--lang", choices=["zh", "en"], help=t("界面语言", "message language"))
+    parser.add_argument("--self-check", action="store_true",
+                        help=t("检查本机安装是否完好", "check this installation"))
     parser.add_argument("-v", "--verbose", action="store_true",
                         help=t("输出调试日志", "debug logs"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -57,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--self-check" in argv:  # `griddesk --self-check` is the `self-check` command
+        argv[argv.index("--self-check")] = "self-check"
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv):
