@@ -87,6 +87,73 @@
         </message>
     </context>
     <context>
+        <name>AidPanel</name>
+        <message>
+            <source>救助请求</source>
+            <translation>Aid requests</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>紧急</source>
+            <translation>Urgency</translation>
+        </message>
+        <message>
+            <source>内容</source>
+            <translation>Details</translation>
+        </message>
+        <message>
+            <source>期限</source>
+            <translation>Due</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>（超期）</source>
+            <translation> (overdue)</translation>
+        </message>
+        <message>
+            <source>负责人</source>
+            <translation>Assignee</translation>
+        </message>
+        <message>
+            <source>新建救助 (Ctrl+J)</source>
+            <translation>New aid request (Ctrl+J)</translation>
+        </message>
+        <message>
+            <source>负责人（分派时必填）</source>
+            <translation>Assignee (required to assign)</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>分派(&amp;A)</source>
+            <translation>&amp;Assign</translation>
+        </message>
+        <message>
+            <source>已送达(&amp;D)</source>
+            <translation>&amp;Delivered</translation>
+        </message>
+        <message>
+            <source>办结(&amp;C)</source>
+            <translation>&amp;Close</translation>
+        </message>
+        <message>
+            <source>取消(&amp;X)</source>
+            <translation>Ca&amp;ncel</translation>
+        </message>
+        <message>
+            <source>退回待处理</source>
+            <translation>Back to open</translation>
+        </message>
+    </context>
+    <context>
         <name>AidRequestDialog</name>
         <message>
             <source>新建救助请求</source>
@@ -107,6 +174,53 @@
         <message>
             <source>办理期限(&amp;T)</source>
             <translation>Due by (&amp;T)</translation>
+        </message>
+    </context>
+    <context>
+        <name>CaseTable</name>
+        <message>
+            <source>姓名</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>证件号</source>
+            <translation>ID number</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+        <message>
+            <source>方式</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <source>原因</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>计划解除</source>
+            <translation>Planned end</translation>
+        </message>
+        <message>
+            <source>今日监测</source>
+            <translation>Today&apos;s checks</translation>
+        </message>
+        <message>
+            <source>救助</source>
+            <translation>Aid</translation>
+        </message>
+        <message>
+            <source>{n} 件办理中</source>
+            <translation>{n} open</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>{n} 件超期</source>
+            <translation>{n} overdue</translation>
         </message>
     </context>
     <context>
@@ -152,108 +266,12 @@
             <translation>&amp;Filter</translation>
         </message>
         <message>
-            <source>姓名</source>
-            <translation>Name</translation>
+            <source>转院(&amp;Y)</source>
+            <translation>Transfer to h&amp;ospital</translation>
         </message>
         <message>
-            <source>证件号</source>
-            <translation>ID number</translation>
-        </message>
-        <message>
-            <source>网格</source>
-            <translation>Grid</translation>
-        </message>
-        <message>
-            <source>方式</source>
-            <translation>Type</translation>
-        </message>
-        <message>
-            <source>原因</source>
-            <translation>Reason</translation>
-        </message>
-        <message>
-            <source>计划解除</source>
-            <translation>Planned end</translation>
-        </message>
-        <message>
-            <source>今日监测</source>
-            <translation>Today's checks</translation>
-        </message>
-        <message>
-            <source>救助</source>
-            <translation>Aid</translation>
-        </message>
-        <message>
-            <source>状态</source>
-            <translation>State</translation>
-        </message>
-        <message>
-            <source>健康监测（每日两次）</source>
-            <translation>Health checks (twice a day)</translation>
-        </message>
-        <message>
-            <source>体温，例如 36.5 (Ctrl+H)</source>
-            <translation>Temperature, e.g. 36.5 (Ctrl+H)</translation>
-        </message>
-        <message>
-            <source>症状，用逗号分隔；无则留空</source>
-            <translation>Symptoms, separated by commas; empty if none</translation>
-        </message>
-        <message>
-            <source>登记监测 (Enter)</source>
-            <translation>Record check (Enter)</translation>
-        </message>
-        <message>
-            <source>日期/时段</source>
-            <translation>Date/slot</translation>
-        </message>
-        <message>
-            <source>体温(&amp;T)</source>
-            <translation>&amp;Temperature</translation>
-        </message>
-        <message>
-            <source>症状(&amp;S)</source>
-            <translation>&amp;Symptoms</translation>
-        </message>
-        <message>
-            <source>情绪(&amp;M)</source>
-            <translation>&amp;Mood</translation>
-        </message>
-        <message>
-            <source>备注</source>
-            <translation>Note</translation>
-        </message>
-        <message>
-            <source>救助请求</source>
-            <translation>Aid requests</translation>
-        </message>
-        <message>
-            <source>类别</source>
-            <translation>Category</translation>
-        </message>
-        <message>
-            <source>紧急</source>
-            <translation>Urgency</translation>
-        </message>
-        <message>
-            <source>内容</source>
-            <translation>Details</translation>
-        </message>
-        <message>
-            <source>期限</source>
-            <translation>Due</translation>
-        </message>
-        <message>
-            <source>负责人</source>
-            <translation>Assignee</translation>
-        </message>
-        <message>
-            <source>新建救助 (Ctrl+J)</source>
-            <translation>New aid request (Ctrl+J)</translation>
-        </message>
-        <message>
-            <source>负责人（分派时必填）</source>
-            <translation>Assignee (required to assign)</translation>
+            <source>该对象</source>
+            <translation>this person</translation>
         </message>
         <message>
             <source>结束隔离</source>
@@ -268,22 +286,6 @@
             <translation>&amp;Release</translation>
         </message>
         <message>
-            <source>转院(&amp;H)</source>
-            <translation>Transfer to &amp;hospital</translation>
-        </message>
-        <message>
-            <source>{n} 件超期</source>
-            <translation>{n} overdue</translation>
-        </message>
-        <message>
-            <source>{n} 件办理中</source>
-            <translation>{n} open</translation>
-        </message>
-        <message>
-            <source>（超期）</source>
-            <translation> (overdue)</translation>
-        </message>
-        <message>
             <source>共 {n} 人</source>
             <translation>{n} people</translation>
         </message>
@@ -292,12 +294,8 @@
             <translation>Choose a case on the left</translation>
         </message>
         <message>
-            <source>{name}　{kind}　{start} 至 {end}</source>
+            <source>{name}&#x3000;{kind}&#x3000;{start} 至 {end}</source>
             <translation>{name}  {kind}  {start} to {end}</translation>
-        </message>
-        <message>
-            <source>无症状</source>
-            <translation>No symptoms</translation>
         </message>
         <message>
             <source>体温格式不正确，例如 36.5</source>
@@ -305,14 +303,18 @@
         </message>
         <message>
             <source>转院时请填写医院名称</source>
-            <translation>Give the hospital's name for a transfer</translation>
+            <translation>Give the hospital&apos;s name for a transfer</translation>
         </message>
     </context>
     <context>
         <name>CheckpointWorkspace</name>
         <message>
-            <source>无码人员：输入身份证号后按 Enter (F6)</source>
-            <translation>No code: type the ID number and press Enter (F6)</translation>
+            <source>无码人员：身份证号 (F6)</source>
+            <translation>No code: ID number (F6)</translation>
+        </message>
+        <message>
+            <source>无码人员：输入身份证号后按 Enter 查询状态名单 (F6)</source>
+            <translation>No code: type the ID number and press Enter to look it up on the status list (F6)</translation>
         </message>
         <message>
             <source>查询名单</source>
@@ -399,6 +401,80 @@
         </message>
     </context>
     <context>
+        <name>EndCaseDialog</name>
+        <message>
+            <source>确认转院</source>
+            <translation>Confirm transfer</translation>
+        </message>
+        <message>
+            <source>确定将 {person} 转往 {hospital} 吗？</source>
+            <translation>Transfer {person} to {hospital}?</translation>
+        </message>
+        <message>
+            <source>确认解除隔离</source>
+            <translation>Confirm release</translation>
+        </message>
+        <message>
+            <source>确定解除 {person} 的隔离吗？</source>
+            <translation>Release {person} from isolation?</translation>
+        </message>
+        <message>
+            <source>解除隔离</source>
+            <translation>Release</translation>
+        </message>
+        <message>
+            <source>结束后该对象不再列入在管名单，也不再安排每日监测。</source>
+            <translation>Afterwards the person is no longer on the active list and no more daily checks are due.</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>HealthCheckPanel</name>
+        <message>
+            <source>健康监测（每日两次）</source>
+            <translation>Health checks (twice a day)</translation>
+        </message>
+        <message>
+            <source>体温，例如 36.5 (Ctrl+H)</source>
+            <translation>Temperature, e.g. 36.5 (Ctrl+H)</translation>
+        </message>
+        <message>
+            <source>症状，用逗号分隔；无则留空</source>
+            <translation>Symptoms, separated by commas; empty if none</translation>
+        </message>
+        <message>
+            <source>登记监测 (Enter)</source>
+            <translation>Record check (Enter)</translation>
+        </message>
+        <message>
+            <source>日期/时段</source>
+            <translation>Date/slot</translation>
+        </message>
+        <message>
+            <source>体温(&amp;T)</source>
+            <translation>&amp;Temperature</translation>
+        </message>
+        <message>
+            <source>症状(&amp;Z)</source>
+            <translation>S&amp;ymptoms</translation>
+        </message>
+        <message>
+            <source>情绪(&amp;M)</source>
+            <translation>&amp;Mood</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>无症状</source>
+            <translation>No symptoms</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginPage</name>
         <message>
             <source>已锁定</source>
@@ -406,7 +482,7 @@
         </message>
         <message>
             <source>「{user}」的工作已保留。输入密码继续，或换用其他用户登录。</source>
-            <translation>The work of '{user}' is kept. Enter the password to continue, or sign in as another user.</translation>
+            <translation>The work of &apos;{user}&apos; is kept. Enter the password to continue, or sign in as another user.</translation>
         </message>
         <message>
             <source>网格工作台</source>
@@ -611,7 +687,7 @@
         </message>
         <message>
             <source>所有密码都遗失时，只有恢复码能打开本站数据。请抄写在纸上，交主管另行保管。它只显示这一次。</source>
-            <translation>If every password is lost, only the recovery code opens this station's data. Write it on paper and give it to a supervisor to keep. It is shown only this once.</translation>
+            <translation>If every password is lost, only the recovery code opens this station&apos;s data. Write it on paper and give it to a supervisor to keep. It is shown only this once.</translation>
         </message>
         <message>
             <source>我已把恢复码抄写在纸上</source>
@@ -700,8 +776,8 @@
             <translation>&amp;Date</translation>
         </message>
         <message>
-            <source>范围</source>
-            <translation>Scope</translation>
+            <source>范围(&amp;W)</source>
+            <translation>Sco&amp;pe</translation>
         </message>
         <message>
             <source>导出 Excel</source>
@@ -752,7 +828,7 @@
             <translation>Computing…</translation>
         </message>
         <message>
-            <source>{scope}　{day}　截至 {as_of}</source>
+            <source>{scope}&#x3000;{day}&#x3000;截至 {as_of}</source>
             <translation>{scope}  {day}  as of {as_of}</translation>
         </message>
         <message>
@@ -827,6 +903,10 @@
             <translation>Reason</translation>
         </message>
         <message>
+            <source>{decision}：{advice}</source>
+            <translation>{decision}: {advice}</translation>
+        </message>
+        <message>
             <source>⚠ 发热（≥ {t} °C）</source>
             <translation>⚠ Fever (≥ {t} °C)</translation>
         </message>
@@ -898,8 +978,8 @@
 所有数据加密保存在本机，没有网络也能工作。</source>
             <translation>This PC has no station yet. Next you will:
 
-1. give the station's name and division code;
-2. set up the administrator's account and password;
+1. give the station&apos;s name and division code;
+2. set up the administrator&apos;s account and password;
 3. create the encrypted database and see the recovery code once.
 
 All data is kept encrypted on this PC; it works without a network.</translation>
@@ -937,7 +1017,7 @@ All data is kept encrypted on this PC; it works without a network.</translation>
         </message>
         <message>
             <source>“{code}”不是有效的省级代码开头</source>
-            <translation>'{code}' is not a province code</translation>
+            <translation>&apos;{code}&apos; is not a province code</translation>
         </message>
     </context>
     <context>
@@ -1043,7 +1123,7 @@ All data is kept encrypted on this PC; it works without a network.</translation>
         </message>
         <message>
             <source>服务器拒收原因</source>
-            <translation>Server's reason</translation>
+            <translation>Server&apos;s reason</translation>
         </message>
         <message>
             <source>时间</source>
@@ -1281,7 +1361,7 @@ All data is kept encrypted on this PC; it works without a network.</translation>
         </message>
         <message>
             <source>已添加用户「{user}」</source>
-            <translation>User '{user}' added</translation>
+            <translation>User &apos;{user}&apos; added</translation>
         </message>
         <message>
             <source>修改角色</source>
@@ -1289,15 +1369,15 @@ All data is kept encrypted on this PC; it works without a network.</translation>
         </message>
         <message>
             <source>「{user}」的新角色：</source>
-            <translation>New role of '{user}':</translation>
+            <translation>New role of &apos;{user}&apos;:</translation>
         </message>
         <message>
             <source>已修改「{user}」的角色</source>
-            <translation>Role of '{user}' changed</translation>
+            <translation>Role of &apos;{user}&apos; changed</translation>
         </message>
         <message>
             <source>已重设「{user}」的密码</source>
-            <translation>Password of '{user}' reset</translation>
+            <translation>Password of &apos;{user}&apos; reset</translation>
         </message>
         <message>
             <source>停用用户</source>
@@ -1305,11 +1385,11 @@ All data is kept encrypted on this PC; it works without a network.</translation>
         </message>
         <message>
             <source>停用后「{user}」将无法登录，其记录保留。确定停用吗？</source>
-            <translation>'{user}' will no longer be able to sign in; their records stay. Disable?</translation>
+            <translation>&apos;{user}&apos; will no longer be able to sign in; their records stay. Disable?</translation>
         </message>
         <message>
             <source>已停用「{user}」</source>
-            <translation>'{user}' disabled</translation>
+            <translation>&apos;{user}&apos; disabled</translation>
         </message>
     </context>
     <context>

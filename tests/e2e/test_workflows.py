@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.scanner.sources import RecordedFrameSource
 from app.storage.roles import Session
@@ -18,8 +19,8 @@ from app.ui.idle import IdleWatcher
 from app.ui.login import LoginPage
 from app.ui.reports.workspace import ReportsWorkspace
 from tests.helpers import ui_station as fx
-from tests.helpers.ui_station import UiStation, code_cases, frame_with
 from tests.helpers.station_fixtures import PASSWORDS
+from tests.helpers.ui_station import UiStation, code_cases, frame_with
 
 checkpoint_template = fx.checkpoint_template  # fixtures
 ui_station = fx.ui_station
@@ -164,8 +165,14 @@ def test_isolation_case_from_registration_to_release(qtbot, ui_station):
         with changed(f"aid_{status}"):
             ws.aid_buttons[status].click()
     ws.select_case(case_id)
+    ws.release_button.click()  # asks first: "release 黄** ?" with the confirm button focused
+    qtbot.waitUntil(lambda: ws.end_dialog is not None and ws.end_dialog.isVisible())
+    question = ws.end_dialog
+    assert "黄**" in question.question.text()
+    qtbot.waitUntil(question.confirm_button.hasFocus)
+    assert ui_station.rows("SELECT status FROM isolation_cases") == [("active",)]
     with changed("release"):
-        ws.release_button.click()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     assert ui_station.rows("SELECT status, ended_by FROM isolation_cases") == [
         ("released", "clinic1")]

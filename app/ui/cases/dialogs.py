@@ -1,4 +1,5 @@
-"""Forms of the isolation-and-aid screen: case registration and a new aid request.
+"""Forms of the isolation-and-aid screen: case registration, a new aid request, and the
+"are you sure" step before a case is released or transferred.
 
 Each dialog only collects and checks input; the workspace saves through the record
 services on the DB thread. Shown with ``open()`` (window-modal, not a nested event loop).
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTimeZone
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -153,3 +156,48 @@ class AidRequestDialog(QDialog):
             self.error.setText(str(exc))
             return
         self.accept()
+
+
+class EndCaseDialog(QDialog):
+    """Asks before a case ends: names the (masked) person and the action. Enter confirms,
+    Esc cancels; the confirm button has the focus when the dialog appears."""
+
+    def __init__(self, how: str, person: str, note: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.how = how
+        if how == "transfer":
+            self.setWindowTitle(self.tr("确认转院"))
+            question = self.tr("确定将 {person} 转往 {hospital} 吗？").format(
+                person=person, hospital=note)
+            action = self.tr("确认转院")
+        else:
+            self.setWindowTitle(self.tr("确认解除隔离"))
+            question = self.tr("确定解除 {person} 的隔离吗？").format(person=person)
+            action = self.tr("解除隔离")
+        self.question = QLabel(question)
+        self.question.setObjectName("end-case-question")
+        self.question.setWordWrap(True)
+        font = self.question.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.question.setFont(font)
+        self.hint = QLabel(self.tr("结束后该对象不再列入在管名单，也不再安排每日监测。"))
+        self.hint.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.confirm_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(self.tr("取消"))
+        self.confirm_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.hint)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(min(600, self.question.fontMetrics().horizontalAdvance(question)
+                                 + 60))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.confirm_button.setFocus()

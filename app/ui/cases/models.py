@@ -3,7 +3,10 @@
 A view asks for a cell; a row not yet in the cache shows "…" and its batch (the ids around
 it) is fetched through ``db_op``; when the batch arrives the rows are cached and
 ``dataChanged`` repaints them. ``set_ids`` replaces the list (a new filter) and drops the
-cache. Columns are declared once as (title, cell function).
+cache. Columns are declared once as (title, cell function, widest sample, stretch);
+:func:`app.ui.cases.columns.fit_columns` sizes a view's columns from the samples without
+reading any row, so the lazy fetch stays lazy and widths do not jump while rows arrive.
+Every cell's full text is also its tooltip, for a column the user made narrow.
 
 Signals: ``rows_loaded()`` after each batch arrives.
 """
@@ -27,10 +30,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its title and how a cached row becomes the cell's text."""
+    """One column: its title, how a cached row becomes the cell's text, the widest text
+    it usually shows (for its width) and whether it takes the space left over."""
 
     title: str
     cell: Callable[[dict[str, Any]], str]
+    sample: str = ""
+    stretch: bool = False
 
 
 class LazyRowModel(QAbstractTableModel):
@@ -112,6 +118,8 @@ class LazyRowModel(QAbstractTableModel):
         record_id = self._ids[index.row()]
         row = self._cache.get(record_id)
         if row is None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return None
             self._request(index.row())
             return "…"
         return self.columns[index.column()].cell(row)

@@ -1,8 +1,11 @@
 """Isolation and aid: case list with filters, registration, twice-daily checks, aid requests
 through their life cycle, release or transfer. Keyboard first: every action has a key.
 
-Lists are lazy id models (:mod:`app.ui.cases.models`); every read and write goes through
-``db_op`` to the record services, which check the role below the UI.
+Lists are lazy id models (:mod:`app.ui.cases.models`), the case list a
+:class:`app.ui.cases.case_table.CaseTable`; every read and write goes through
+``db_op`` to the record services, which check the role below the UI. The aid requests of
+the selected case are shown by :class:`app.ui.cases.aid_panel.AidPanel`. Releasing or
+transferring a case asks first (:class:`app.ui.cases.dialogs.EndCaseDialog`).
 
 Signals: ``cases_loaded()`` after the case list was (re)loaded; ``changed(str)`` after a
 write succeeded (``register``, ``check``, ``aid_open``, ``aid_<status>``, ``release``,
@@ -15,20 +18,15 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,19 +35,20 @@ from shiboken6 import Shiboken
 from app.masking import mask_id_number, mask_name
 from app.reports.localday import ZONE
 from app.storage.queries import cases as queries
-from app.storage.records.aid import TRANSITIONS, AidDesk, NewAidRequest
-from app.storage.records.isolation import IsolationRegistry, NewCase, NewHealthCheck
+from app.storage.records.aid import AidDesk, NewAidRequest
+from app.storage.records.isolation import IsolationRegistry, NewCase
 from app.storage.roles import Permission, Session
 from app.timeutil import iso_utc
 from app.ui.cases import labels
-from app.ui.cases.dialogs import AidRequestDialog, RegisterCaseDialog
-from app.ui.cases.models import Column, LazyRowModel
+from app.ui.cases.aid_panel import AidPanel
+from app.ui.cases.case_table import CaseTable
+from app.ui.cases.check_panel import HealthCheckPanel
+from app.ui.cases.dialogs import AidRequestDialog, EndCaseDialog, RegisterCaseDialog
 from app.ui.ops import db_op
 from app.ui.services import Services
 from app.ui.workspace import Workspace
 
-AID_ACTIONS = (("assigned", "分派(&A)"), ("delivered", "已送达(&D)"), ("closed", "办结(&C)"),
-               ("cancelled", "取消(&X)"), ("open", "退回待处理"))
+BOX_MARGINS = 48  # a group box's frame and its layout's margins, both sides, in pixels
 
 
 class CasesWorkspace(Workspace):
@@ -68,7 +67,8 @@ class CasesWorkspace(Workspace):
         self.can_view = session.may(Permission.VIEW_CASES)
         self.can_manage = session.may(Permission.MANAGE_CASES)
         self.current_case: str | None = None
-        self.current_aid: str | None = None
+        self.end_dialog: EndCaseDialog | None = None  # the last "are you sure" question
+        self._asking_end = False
         self.loads = 0  # completed list loads (a load may finish inside ``refresh``)
         self._build()
         self._set_case(None)
@@ -78,6 +78,31 @@ class CasesWorkspace(Workspace):
             self.denied.setText(self.tr("当前用户无权查看隔离与救助信息。"))
             self.denied.show()
             self.setEnabled(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if not self._split_by_user and self.isVisible():
+            self._share_width()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)  # built behind another tab: sized only now
+        if not self._split_by_user:
+            self._share_width()
+
+    def _share_width(self) -> None:
+        """The case list gets the width its columns need, the aid table what it needs, any
+        spare goes to the list; short of room, the list comes first."""
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        right_min = self.splitter.widget(1).minimumSizeHint().width()
+        right_wanted = max(right_min, self.aid_panel.columns.wanted_width() + BOX_MARGINS)
+        left_wanted = self.columns.wanted_width()
+        if left_wanted + right_wanted <= total:
+            left = total - right_wanted  # room to spare: the list's grid column takes it
+        else:  # the case list first; the aid table scrolls sideways if it must
+            left = max(total // 2, min(left_wanted, total - right_min))
+        self.splitter.setSizes([left, total - left])
 
     def title(self) -> str:
         """The tab title."""
@@ -109,32 +134,19 @@ class CasesWorkspace(Workspace):
         self.grid_filter.addItem(self.tr("全部网格"), "")
         self.register_button = QPushButton(self.tr("登记隔离对象 (Ctrl+N)"))
         self.count_label = QLabel()
+        filter_label = QLabel(self.tr("筛选(&F)"))
+        filter_label.setBuddy(self.filter)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("筛选(&F)")))
+        top.addWidget(filter_label)
         top.addWidget(self.filter)
         top.addWidget(self.grid_filter)
         top.addWidget(self.count_label, 1)
         top.addWidget(self.register_button)
 
-        masked = self._masked
-        self.case_model = LazyRowModel(self.station, [
-            Column(self.tr("姓名"), lambda r: masked(mask_name, r["person_name"])),
-            Column(self.tr("证件号"), lambda r: masked(mask_id_number, r["id_number"])),
-            Column(self.tr("网格"), lambda r: r["grid"]),
-            Column(self.tr("方式"), lambda r: labels.word(labels.kinds(), r["kind"])),
-            Column(self.tr("原因"), lambda r: labels.word(labels.reasons(), r["reason"])),
-            Column(self.tr("计划解除"), lambda r: r["planned_end"]),
-            Column(self.tr("今日监测"), self._checks_cell),
-            Column(self.tr("救助"), self._aid_cell),
-            Column(self.tr("状态"), lambda r: labels.word(labels.statuses(), r["status"])),
-        ], self._fetch_cases, self, self.services.messages.show_error)
-        self.table = QTableView()
-        self.table.setObjectName("case-table")
-        self.table.setModel(self.case_model)
+        self.table = CaseTable(self.station, self._fetch_cases,
+                               self.services.messages.show_error)
+        self.case_model, self.columns = self.table.case_model, self.table.columns
         self.case_model.rows_loaded.connect(self._update_header)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._set_case(self.case_model.id_at(cur.row())))
         left = QWidget()
@@ -153,13 +165,16 @@ class CasesWorkspace(Workspace):
         rv.addWidget(self._build_checks())
         rv.addWidget(self._build_aid())
         rv.addWidget(self._build_end())
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
+        self._split_by_user = False  # until the user drags it, the list gets what it needs
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_split_by_user", True))
 
         self.filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.grid_filter.currentIndexChanged.connect(lambda _: self.refresh())
@@ -173,94 +188,35 @@ class CasesWorkspace(Workspace):
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
 
-    def _build_checks(self) -> QGroupBox:
-        box = QGroupBox(self.tr("健康监测（每日两次）"))
-        self.check_date = QDateEdit()
-        self.check_date.setDisplayFormat("yyyy-MM-dd")
-        self.check_slot = QComboBox()
-        for key, text in labels.slots().items():
-            self.check_slot.addItem(text, key)
-        self.check_temp = QLineEdit()
-        self.check_temp.setObjectName("check-temperature")
-        self.check_temp.setPlaceholderText(self.tr("体温，例如 36.5 (Ctrl+H)"))
-        self.check_symptoms = QLineEdit()
-        self.check_symptoms.setPlaceholderText(self.tr("症状，用逗号分隔；无则留空"))
-        self.check_mood = QComboBox()
-        for key, text in labels.moods().items():
-            self.check_mood.addItem(text, key)
-        self.check_mood.setCurrentIndex(1)
-        self.check_note = QLineEdit()
-        self.check_button = QPushButton(self.tr("登记监测 (Enter)"))
-        self.checks_list = QListWidget()
-        self.checks_list.setMaximumHeight(110)
-        row = QHBoxLayout()
-        row.addWidget(self.check_date)
-        row.addWidget(self.check_slot)
-        form = QFormLayout(box)
-        form.addRow(self.tr("日期/时段"), row)
-        form.addRow(self.tr("体温(&T)"), self.check_temp)
-        form.addRow(self.tr("症状(&S)"), self.check_symptoms)
-        form.addRow(self.tr("情绪(&M)"), self.check_mood)
-        form.addRow(self.tr("备注"), self.check_note)
-        form.addRow(self.check_button)
-        form.addRow(self.checks_list)
-        self.check_button.clicked.connect(self.record_check)
-        for edit in (self.check_temp, self.check_symptoms, self.check_note):
-            edit.returnPressed.connect(self.record_check)
-        return box
+    def _build_checks(self) -> HealthCheckPanel:
+        self.check_panel = panel = HealthCheckPanel()
+        # the panel's parts under the names the rest of the screen (and its tests) use
+        self.check_date, self.check_slot, self.check_temp = panel.date, panel.slot, panel.temp
+        self.check_symptoms, self.check_mood, self.check_note = (panel.symptoms, panel.mood,
+                                                                 panel.note)
+        self.check_button, self.checks_list = panel.button, panel.history
+        panel.submit_requested.connect(self.record_check)
+        return panel
 
-    def _build_aid(self) -> QGroupBox:
-        box = QGroupBox(self.tr("救助请求"))
-        self.aid_model = LazyRowModel(self.station, [
-            Column(self.tr("类别"), lambda r: labels.word(labels.categories(), r["category"])),
-            Column(self.tr("紧急"), lambda r: labels.word(labels.urgencies(), r["urgency"])),
-            Column(self.tr("内容"), lambda r: r["description"]),
-            Column(self.tr("期限"), lambda r: self._local(r["due_at"])),
-            Column(self.tr("状态"), self._aid_status_cell),
-            Column(self.tr("负责人"), lambda r: r["assignee"] or ""),
-        ], queries.aid_rows, self, self.services.messages.show_error)
-        self.aid_table = QTableView()
-        self.aid_table.setObjectName("aid-table")
-        self.aid_table.setModel(self.aid_model)
-        self.aid_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.aid_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.aid_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.aid_table.setMaximumHeight(140)
-        self.aid_table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self._set_aid(self.aid_model.id_at(cur.row())))
-        self.aid_model.rows_loaded.connect(lambda: self._set_aid(self.current_aid))
-        self.new_aid_button = QPushButton(self.tr("新建救助 (Ctrl+J)"))
-        self.assignee = QLineEdit()
-        self.assignee.setPlaceholderText(self.tr("负责人（分派时必填）"))
-        self.aid_note = QLineEdit()
-        self.aid_note.setPlaceholderText(self.tr("备注"))
-        self.aid_buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
-        for status, text in AID_ACTIONS:
-            b = QPushButton(self.tr(text))
-            b.clicked.connect(lambda _=False, s=status: self.move_aid(s))
-            self.aid_buttons[status] = b
-            buttons.addWidget(b)
-        self.aid_history = QListWidget()
-        self.aid_history.setMaximumHeight(90)
-        v = QVBoxLayout(box)
-        v.addWidget(self.aid_table)
-        fields = QHBoxLayout()
-        fields.addWidget(self.new_aid_button)
-        fields.addWidget(self.assignee)
-        fields.addWidget(self.aid_note)
-        v.addLayout(fields)
-        v.addLayout(buttons)
-        v.addWidget(self.aid_history)
-        self.new_aid_button.clicked.connect(self.open_aid_dialog)
-        return box
+    def _build_aid(self) -> AidPanel:
+        self.aid_panel = AidPanel(self.station, self._now, self.can_manage,
+                                  self.services.messages.show_error)
+        panel = self.aid_panel
+        # the panel's parts under the names the rest of the screen (and its tests) use
+        self.aid_model, self.aid_table = panel.model, panel.table
+        self.aid_buttons, self.aid_history = panel.buttons, panel.history
+        self.new_aid_button, self.assignee, self.aid_note = (panel.new_button, panel.assignee,
+                                                             panel.note)
+        panel.move_requested.connect(self.move_aid)
+        panel.new_requested.connect(self.open_aid_dialog)
+        return panel
 
     def _build_end(self) -> QGroupBox:
         box = QGroupBox(self.tr("结束隔离"))
         self.end_note = QLineEdit()
         self.end_note.setPlaceholderText(self.tr("说明（转院时填写医院）"))
         self.release_button = QPushButton(self.tr("解除隔离(&R)"))
-        self.transfer_button = QPushButton(self.tr("转院(&H)"))
+        self.transfer_button = QPushButton(self.tr("转院(&Y)"))
         h = QHBoxLayout(box)
         h.addWidget(self.end_note, 1)
         h.addWidget(self.release_button)
@@ -269,37 +225,14 @@ class CasesWorkspace(Workspace):
         self.transfer_button.clicked.connect(lambda: self.end_case("transfer"))
         return box
 
-    # ------------------------------------------------------------------ cells
-    @staticmethod
-    def _masked(fn: Any, value: str | None) -> str:
-        return fn(value) or "—"
+    @property
+    def current_aid(self) -> str | None:
+        """The selected aid request of the current case."""
+        return self.aid_panel.current_aid
 
-    def _checks_cell(self, r: dict[str, Any]) -> str:
-        if r["status"] != "active":
-            return ""
-        done = set(r["checks_today"])
-        return " ".join(("✓" if s in done else "✗") + text for s, text in labels.slots().items())
-
-    def _aid_cell(self, r: dict[str, Any]) -> str:
-        if r["aid_overdue"]:
-            return self.tr("{n} 件超期").format(n=r["aid_overdue"])
-        return self.tr("{n} 件办理中").format(n=r["aid_open"]) if r["aid_open"] else ""
-
-    def _aid_status_cell(self, r: dict[str, Any]) -> str:
-        text = labels.word(labels.statuses(), r["status"])
-        if r["status"] in ("open", "assigned") and r["due_at"] < iso_utc(self._now()):
-            text += self.tr("（超期）")
-        return text
-
-    @staticmethod
-    def _local(iso: str | None) -> str:
-        if not iso:
-            return ""
-        try:
-            when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZONE)
-        except ValueError:
-            return iso
-        return when.strftime("%m-%d %H:%M")
+    @current_aid.setter
+    def current_aid(self, aid_id: str | None) -> None:
+        self.aid_panel.current_aid = aid_id
 
     # ------------------------------------------------------------------ loading
     def _fetch_cases(self, conn: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -353,11 +286,9 @@ class CasesWorkspace(Workspace):
                   self.transfer_button):
             w.setEnabled(manage)
         self.register_button.setEnabled(self.can_manage)
-        self.check_date.setDate(QDate.fromString(self._today(), "yyyy-MM-dd"))
-        self.check_slot.setCurrentIndex(self.check_slot.findData(self._slot_now()))
-        self.checks_list.clear()
+        self.check_panel.reset(self._today(), self._slot_now())
         self.aid_model.set_ids([])
-        self._set_aid(None)
+        self.aid_panel.set_aid(None)
         self.current_aid = keep_aid
         if case_id is None:
             self.case_header.setText(self.tr("请在左侧选择隔离对象"))
@@ -383,31 +314,8 @@ class CasesWorkspace(Workspace):
         if not Shiboken.isValid(self) or case_id != self.current_case:
             return
         checks, aid_ids = result
-        self.checks_list.clear()
-        for c in checks:
-            temp = "—" if c["temperature"] is None else f"{c['temperature']:.1f} °C"
-            symptoms = "、".join(c["symptoms"]) or self.tr("无症状")
-            self.checks_list.addItem(
-                f"{c['check_date']} {labels.word(labels.slots(), c['slot'])}  {temp}  "
-                f"{symptoms}  {labels.word(labels.moods(), c['mood'])}  {c['checked_by']}")
-        keep = self.current_aid
-        self.aid_model.set_ids(aid_ids)
-        self.aid_model.fetch_all()
-        if keep in aid_ids:
-            self.aid_table.selectRow(aid_ids.index(keep))
-
-    def _set_aid(self, aid_id: str | None) -> None:
-        self.current_aid = aid_id
-        row = self.aid_model.cached(aid_id) if aid_id else None
-        allowed = TRANSITIONS.get(row["status"], frozenset()) if row else frozenset()
-        for status, button in self.aid_buttons.items():
-            button.setEnabled(self.can_manage and status in allowed)
-        self.aid_history.clear()
-        for e in (row or {}).get("events", []):
-            self.aid_history.addItem(
-                f"{self._local(e['at'])}  {e['actor']}  "
-                f"{labels.word(labels.statuses(), e['from']) or '—'} → "
-                f"{labels.word(labels.statuses(), e['to'])}  {e['note']}")
+        self.check_panel.show_checks(checks)
+        self.aid_panel.show_ids(aid_ids)
 
     # ------------------------------------------------------------------ writes
     def _write(self, op: str, fn: Any, after: Any = None) -> None:
@@ -444,23 +352,14 @@ class CasesWorkspace(Workspace):
         """Log the health check in the form for the selected case."""
         if self.current_case is None or not self.can_manage:
             return
-        text = self.check_temp.text().strip().replace(",", ".")
         try:
-            temperature = float(text) if text else None
+            check = self.check_panel.value(self.current_case)
         except ValueError:
             self.services.messages.warning(self.tr("体温格式不正确，例如 36.5"))
             return
-        symptoms = [s.strip() for s in self.check_symptoms.text().replace("，", ",").split(",")
-                    if s.strip()]
-        check = NewHealthCheck(case_id=self.current_case,
-                               check_date=self.check_date.date().toString("yyyy-MM-dd"),
-                               slot=str(self.check_slot.currentData()), temperature=temperature,
-                               symptoms=symptoms, mood=str(self.check_mood.currentData()),
-                               note=self.check_note.text().strip())
 
         def after(_: Any) -> None:
-            for edit in (self.check_temp, self.check_symptoms, self.check_note):
-                edit.clear()
+            self.check_panel.clear_inputs()
             self.case_model.refresh_rows()
             self._set_case(self.current_case)
 
@@ -486,9 +385,7 @@ class CasesWorkspace(Workspace):
 
     def select_aid(self, aid_id: str) -> None:
         """Select an aid request of the current case."""
-        row = self.aid_model.row_of(aid_id)
-        if row >= 0:
-            self.aid_table.selectRow(row)
+        self.aid_panel.select_aid(aid_id)
 
     def move_aid(self, to_status: str) -> None:
         """Move the selected aid request (assignee and note from the fields)."""
@@ -507,16 +404,46 @@ class CasesWorkspace(Workspace):
             self.session, aid_id, to_status, note, assignee), after)
 
     def end_case(self, how: str) -> None:
-        """Release the selected case, or transfer it to hospital."""
+        """Ask, then release the selected case or transfer it to hospital. The question
+        (``end_dialog``, window-modal, Enter or Esc) names the person: at once when the
+        case's row is cached, else once it has been read."""
         case_id = self.current_case
-        if case_id is None or not self.can_manage:
+        if case_id is None or not self.can_manage or self._asking_end:
             return
         note = self.end_note.text().strip()
         if how == "transfer" and not note:
             self.services.messages.warning(self.tr("转院时请填写医院名称"))
             self.end_note.setFocus()
             return
+        self._asking_end = True
+        row = self.case_model.cached(case_id)
+        if row is not None:
+            self._ask_end(case_id, how, note, row)
+            return
 
+        def failed(exc: BaseException) -> None:
+            self._asking_end = False
+            self.services.messages.show_error(exc)
+
+        db_op(self.station, lambda c: self._fetch_cases(c, [case_id]).get(case_id, {}),
+              lambda r: self._ask_end(case_id, how, note, r), failed)
+
+    def _ask_end(self, case_id: str, how: str, note: str, row: dict[str, Any]) -> None:
+        if not Shiboken.isValid(self):
+            return
+        self._asking_end = False
+        if case_id != self.current_case:
+            return  # another case was chosen meanwhile
+        person = mask_name(row.get("person_name")) or self.tr("该对象")
+        doc = mask_id_number(row.get("id_number"))
+        dlg = EndCaseDialog(how, f"{person}（{doc}）" if doc else person, note, self)
+        dlg.accepted.connect(lambda: self._end(case_id, how, note))
+        if self.end_dialog is not None and Shiboken.isValid(self.end_dialog):
+            self.end_dialog.deleteLater()  # the previous question, answered long ago
+        self.end_dialog = dlg
+        dlg.open()
+
+    def _end(self, case_id: str, how: str, note: str) -> None:
         def after(_: Any) -> None:
             self.end_note.clear()
             self.refresh()

@@ -138,7 +138,7 @@ class ScreeningForm(QWidget):
             return
         text = decision_label(decision.proposal)
         if decision.advice and decision.advice != text:
-            text += f"：{decision.advice}"
+            text = self.tr("{decision}：{advice}").format(decision=text, advice=decision.advice)
         self.proposal_label.setText(text)
         if decision.fever and threshold is not None:
             self.fever_label.setText(self.tr("⚠ 发热（≥ {t} °C）").format(t=f"{threshold:.1f}"))

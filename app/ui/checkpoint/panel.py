@@ -53,7 +53,8 @@ class VerdictBlock(QWidget):
         return QSize(520, 190)
 
     def show_tone(self, tone: str, headline: str, subline: str = "") -> None:
-        """Set what the block shows."""
+        """Set what the block shows (a Latin headline starts with a capital: "Green")."""
+        headline = headline[:1].upper() + headline[1:]
         self.tone, self.headline, self.subline = tone, headline, subline
         self.setAccessibleDescription(f"{headline} {subline}".strip())
         self.update()

@@ -36,10 +36,31 @@ DECISION_LABELS = {
 }
 
 
+LOOKUP_LABELS = {
+    "ID_LISTED": ("名单有记录", "on the status list"),
+    "ID_NOT_LISTED": ("无不良记录", "no adverse record"),
+    "MANUAL": ("人工核验", "manual check"),
+}
+
+
 def decision_label(decision: str) -> str:
     """A decision in the current language."""
     zh, en = DECISION_LABELS.get(decision, (decision, decision))
     return t(zh, en)
+
+
+def stored_result_label(result: str | None, colour: str | None = None) -> str:
+    """A stored screening's outcome in words: the code colour, else the result
+    (``EXPIRED`` → 已过期, ``ID_NOT_LISTED`` → 无不良记录); unknown values as stored."""
+    if colour:
+        return colour_label(colour)
+    if result in LOOKUP_LABELS:
+        zh, en = LOOKUP_LABELS[result]
+        return t(zh, en)
+    try:
+        return result_label(Result(result))
+    except ValueError:
+        return result or "—"
 
 
 @dataclass(frozen=True)

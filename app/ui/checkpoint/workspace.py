@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.codes.idnumber import normalise
-from app.codes.results import colour_label
 from app.errors import KnownError
 from app.masking import mask_name
 from app.reports.localday import ZONE
@@ -106,7 +105,8 @@ class CheckpointWorkspace(Workspace):
         self.form = ScreeningForm()
         self.id_edit = QLineEdit()
         self.id_edit.setObjectName("id-number")
-        self.id_edit.setPlaceholderText(self.tr("无码人员：输入身份证号后按 Enter (F6)"))
+        self.id_edit.setPlaceholderText(self.tr("无码人员：身份证号 (F6)"))
+        self.id_edit.setToolTip(self.tr("无码人员：输入身份证号后按 Enter 查询状态名单 (F6)"))
         self.id_edit.setMaxLength(24)
         self.lookup_button = QPushButton(self.tr("查询名单"))
         self.no_code_button = QPushButton(self.tr("无码无证件 (F8)"))
@@ -435,7 +435,7 @@ class CheckpointWorkspace(Workspace):
         self.recent.clear()
         for row in today["recent"]:
             when = datetime.fromtimestamp(row["clock_ts"], ZONE).strftime("%H:%M")
-            what = colour_label(row["colour"]) if row["colour"] else row["result"]
+            what = v.stored_result_label(row["result"], row["colour"])
             name = mask_name(row["holder_name"]) or "—"
             self.recent.addItem(f"{when}  {what}  {name}  {v.decision_label(row['decision'])}")
 

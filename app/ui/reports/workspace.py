@@ -52,6 +52,17 @@ from app.ui.workspace import Workspace
 FORMAT_FILTERS = {"xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)"}
 
 
+def local_minute(iso: str) -> str:
+    """A stored UTC time (``…Z``) as China time to the minute; other text as it is."""
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return str(iso)
+    if when.tzinfo is None:
+        return str(iso)
+    return when.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+
+
 class ReportsWorkspace(Workspace):
     """See the module docstring."""
 
@@ -94,10 +105,14 @@ class ReportsWorkspace(Workspace):
         self.scope.addItem(self.tr("本站"), "station")
         self.refresh_button = QPushButton(self.tr("刷新 (F5)"))
         self.refresh_button.setShortcut("F5")
+        day_label = QLabel(self.tr("日期(&D)"))
+        day_label.setBuddy(self.day)
+        scope_label = QLabel(self.tr("范围(&W)"))
+        scope_label.setBuddy(self.scope)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("日期(&D)")))
+        top.addWidget(day_label)
         top.addWidget(self.day)
-        top.addWidget(QLabel(self.tr("范围")))
+        top.addWidget(scope_label)
         top.addWidget(self.scope)
         top.addWidget(self.refresh_button)
         top.addStretch(1)
@@ -138,8 +153,12 @@ class ReportsWorkspace(Workspace):
         self.summary = QTableWidget(0, 3)
         self.summary.setObjectName("report-summary")
         self.summary.setHorizontalHeaderLabels([self.tr("类别"), self.tr("项目"), self.tr("数值")])
-        self.summary.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.summary.verticalHeader().hide()
+        self.summary.setWordWrap(False)
         self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.charts: list[BarChart] = [BarChart() for _ in range(4)]
         chart_grid = QGridLayout()
@@ -199,12 +218,13 @@ class ReportsWorkspace(Workspace):
             return
         self.report = report
         self.status.setText(self.tr("{scope}　{day}　截至 {as_of}").format(
-            scope=report.scope_label, day=report.date, as_of=report.as_of))
+            scope=report.scope_label, day=report.date, as_of=local_minute(report.as_of)))
         lines = summary_lines(report)
         self.summary.setRowCount(len(lines))
         for row, line in enumerate(lines):
             for col, text in enumerate((line.section, line.label, str(line.value))):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if col == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)

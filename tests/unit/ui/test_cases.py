@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.storage.records.isolation import NewCase
+from app.ui.cases.dialogs import EndCaseDialog
 from app.ui.cases.workspace import CasesWorkspace
 from tests.helpers import ui_station as fx
 from tests.helpers.ui_station import UiStation
@@ -20,6 +22,8 @@ ui_station = fx.ui_station
 def make(qtbot, env: UiStation, user: str = "clinic1") -> CasesWorkspace:
     w = CasesWorkspace(env.services, env.session(user))
     qtbot.addWidget(w)
+    w.changed_count = 0
+    w.changed.connect(lambda _op: setattr(w, "changed_count", w.changed_count + 1))
     w.show()
     return w
 
@@ -47,6 +51,20 @@ def register(qtbot, w: CasesWorkspace, name: str = "李小梅", grid: str = "第
 
 def wait_changed(qtbot, w: CasesWorkspace, op: str):
     return qtbot.waitSignal(w.changed, timeout=5000, check_params_cb=lambda o: o == op)
+
+
+def confirm_end(qtbot, w: CasesWorkspace, button) -> EndCaseDialog:
+    """Press release or transfer; the question appears, window-modal, nothing written yet."""
+    before = w.changed_count
+    button.click()
+    qtbot.waitUntil(lambda: w.end_dialog is not None and w.end_dialog.isVisible())
+    dlg = w.end_dialog
+    assert [d for d in w.findChildren(EndCaseDialog) if d.isVisible()] == [dlg]
+    assert dlg.windowModality() == Qt.WindowModality.WindowModal
+    qtbot.waitUntil(dlg.confirm_button.hasFocus)  # Enter answers "yes", Esc "no"
+    assert dlg.confirm_button.isDefault()
+    assert w.changed_count == before
+    return dlg
 
 
 def test_register_shows_masked_case(qtbot, ws, ui_station):
@@ -108,8 +126,9 @@ def test_check_aid_life_cycle_and_release(qtbot, ws, ui_station):
     assert all(e[2] == "clinic1" for e in events)
 
     ws.select_case(case_id)
+    confirm_end(qtbot, ws, ws.release_button)
     with wait_changed(qtbot, ws, "release"):
-        ws.release_button.click()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert ui_station.rows("SELECT status, ended_by FROM isolation_cases") == [
         ("released", "clinic1")]
     qtbot.waitUntil(lambda: ws.case_model.ids == [])  # gone from the active filter
@@ -128,9 +147,13 @@ def test_cancel_and_transfer_needs_a_hospital(qtbot, ws, ui_station):
         ws.aid_buttons["cancelled"].click()
     ws.transfer_button.click()
     assert any("医院" in t for _, t in ui_station.messages)
+    assert not any(isinstance(w, EndCaseDialog) and w.isVisible()
+                   for w in ws.findChildren(EndCaseDialog))
     ws.end_note.setText("广西医科大学第一附属医院")
+    dlg = confirm_end(qtbot, ws, ws.transfer_button)
+    assert "广西医科大学第一附属医院" in dlg.question.text()
     with wait_changed(qtbot, ws, "transfer"):
-        ws.transfer_button.click()
+        dlg.confirm_button.click()
     assert ui_station.rows("SELECT status, end_note FROM isolation_cases") == [
         ("transferred", "广西医科大学第一附属医院")]
 
@@ -205,3 +228,86 @@ def test_lock_keeps_half_typed_check(qtbot, ws, ui_station):
     with wait_changed(qtbot, w2, "check"):
         w2.record_check()
     assert ui_station.rows("SELECT temperature FROM health_checks") == [(37.9,)]
+
+
+def test_release_asks_first_and_esc_keeps_the_case(qtbot, ws, ui_station):
+    case_id = register(qtbot, ws, "覃小燕")
+    ws.case_model.fetch_all()
+    qtbot.waitUntil(lambda: ws.case_model.cached(case_id) is not None)
+    ws.select_case(case_id)
+    written = ws.changed_count
+    dlg = confirm_end(qtbot, ws, ws.release_button)
+    text = dlg.question.text()
+    assert "覃**" in text and "解除" in text and "覃小燕" not in text  # named, masked
+    assert "450***********0159" in text
+    assert dlg.confirm_button.text() == "解除隔离"
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dlg.isVisible())
+    qtbot.wait(200)  # a write would have been answered by now
+    assert ws.changed_count == written
+    assert ui_station.rows("SELECT status FROM isolation_cases") == [("active",)]
+    assert ws.current_case == case_id and ws.release_button.isEnabled()
+
+
+def test_transfer_question_names_person_and_hospital(qtbot, ws, ui_station):
+    case_id = register(qtbot, ws, "韦大山")
+    ws.case_model.fetch_all()
+    qtbot.waitUntil(lambda: ws.case_model.cached(case_id) is not None)
+    ws.select_case(case_id)
+    ws.end_note.setText("南宁市第四人民医院")
+    ws.end_case("transfer")
+    dlg = ws.end_dialog
+    assert dlg is not None and dlg.isVisible()  # the row was cached: asked at once
+    assert "韦**" in dlg.question.text() and "南宁市第四人民医院" in dlg.question.text()
+    assert "转" in dlg.windowTitle()
+    dlg.reject()
+    assert ui_station.rows("SELECT status FROM isolation_cases") == [("active",)]
+    ws.case_model.refresh_rows()  # not cached now: the row is read before asking
+    ws.end_case("transfer")
+    qtbot.waitUntil(lambda: ws.end_dialog is not dlg and ws.end_dialog.isVisible())
+    dlg = ws.end_dialog
+    assert "韦**" in dlg.question.text()
+    with wait_changed(qtbot, ws, "transfer"):
+        qtbot.keyClick(dlg, Qt.Key.Key_Enter)
+    assert ui_station.rows("SELECT status, end_note FROM isolation_cases") == [
+        ("transferred", "南宁市第四人民医院")]
+
+
+def test_case_columns_fit_their_text_and_tooltips_carry_it(qtbot, ws):
+    case_id = register(qtbot, ws, grid="南湖街道/第12网格")
+    ws.resize(1400, 800)
+    qtbot.wait(50)
+    model, header = ws.case_model, ws.table.horizontalHeader()
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.cached(case_id) is not None)
+    row = model.row_of(case_id)
+    fm = ws.table.fontMetrics()
+    for col in range(model.columnCount()):
+        text = model.data(model.index(row, col))
+        assert model.data(model.index(row, col), Qt.ItemDataRole.ToolTipRole) == text
+        assert fm.horizontalAdvance(text) + 8 <= header.sectionSize(col), (col, text)
+        title = model.headerData(col, Qt.Orientation.Horizontal)
+        assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(col)
+    # the longest reason fits too, whichever case is shown
+    from app.ui.cases import labels
+    longest = max(labels.reasons().values(), key=len)
+    assert fm.horizontalAdvance(longest) + 8 <= header.sectionSize(4)
+    # the stretch column (grid) takes the spare width but never drops below its text
+    ws.table.resize(300, 400)
+    qtbot.wait(20)
+    assert header.sectionSize(2) >= fm.horizontalAdvance("南湖街道/第12网格")
+
+
+def test_both_tables_show_every_column_at_a_common_window_width(qtbot, ws):
+    ws.resize(1400, 860)
+    qtbot.wait(50)
+    for table in (ws.table, ws.aid_table):
+        header = table.horizontalHeader()
+        used = sum(header.sectionSize(i) for i in range(header.count()))
+        assert used <= table.viewport().width(), table.objectName()
+    left, right = ws.splitter.sizes()
+    ws.splitter.splitterMoved.emit(left - 100, 1)  # the user drags: their split stays
+    ws.splitter.setSizes([left - 100, right + 100])
+    ws.resize(1300, 860)
+    qtbot.wait(20)
+    assert ws.splitter.sizes()[0] < left - 100

@@ -289,3 +289,13 @@ def test_a_worker_without_screening_rights_sees_a_locked_screen(qtbot, ui_statio
     w.handle_scan(CASES["valid-green-es256"], "wedge")
     assert w.draft is None
     w.shutdown()
+
+
+def test_recent_list_words_not_codes():
+    from app.ui.checkpoint.verdict import stored_result_label
+
+    assert stored_result_label("VALID", "green") == "绿码"
+    assert stored_result_label("EXPIRED") == "已过期"
+    assert stored_result_label("ID_NOT_LISTED") == "无不良记录"
+    assert stored_result_label("MANUAL") == "人工核验"
+    assert stored_result_label("SOMETHING_NEW") == "SOMETHING_NEW"

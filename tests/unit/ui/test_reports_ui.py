@@ -6,6 +6,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from app.reports.charts import ChartSpec, Series
 from app.storage.records.screenings import NewScreening, ScreeningLog
 from app.ui.ops import Progress
 from app.ui.reports.chart_widget import BarChart
@@ -118,3 +122,104 @@ def test_admin_may_export_but_worker_and_clinic_see_nothing(qtbot, ui_station):
     admin = make(qtbot, ui_station, "admin")
     qtbot.waitUntil(lambda: admin.report is not None)
     assert admin.export_buttons["pdf"].isEnabled()
+
+
+AID_SPEC = ChartSpec(
+    "aid", "column", "救助请求（按类别）",
+    ("食品与生活物资", "药品", "就医", "心理疏导", "政策咨询", "其他"),
+    (Series("新增", (5, 3, 2, 1, 1, 2), "#1565C0"),
+     Series("送达", (4, 0, 1, 0, 1, 2), "#2E7D32"),
+     Series("逾期", (1, 0, 0, 0, 0, 0), "#C62828")))
+HOURS_SPEC = ChartSpec(
+    "by_hour", "stacked_column", "分时段筛查（按颜色）", tuple(f"{h:02d}" for h in range(24)),
+    (Series("绿码", tuple(range(24)), "#2E7D32"),
+     Series("无颜色/未核验", tuple(24 - h for h in range(24)), "#9E9E9E")))
+
+
+def check_fits(chart: BarChart) -> None:
+    """Labels inside the widget, in their own slots, legible; the legend above every bar
+    and number."""
+    layout = chart.chart_layout()
+    assert layout is not None
+    area = QRectF(chart.rect())
+    fm = QFontMetricsF(chart.font())
+    assert layout.labels
+    for label in layout.labels:
+        assert area.contains(label.rect), (label.full, label.rect, area)
+        assert label.rect.top() >= layout.plot.bottom()
+        assert len(label.lines) * fm.height() <= label.rect.height() + 0.5
+        for line in label.lines:
+            assert fm.horizontalAdvance(line) <= label.rect.width() + 0.5, line
+        if label.shortened:  # cut short on screen: the tooltip has it whole
+            assert label.full in chart.tooltip_at(label.rect.center())
+    for a, b in zip(layout.labels, layout.labels[1:], strict=False):
+        assert not a.rect.intersects(b.rect), (a.full, b.full)
+    legend = layout.legend_rect
+    for rect, _ in layout.bars:
+        assert not legend.intersects(rect)
+    for rect, text in layout.values:
+        assert not legend.intersects(rect), text
+        assert not layout.title.intersects(rect), text
+        assert rect.top() >= layout.title.bottom()
+
+
+def test_aid_chart_labels_fit_and_legend_stays_clear(qtbot):
+    chart = BarChart(AID_SPEC)
+    qtbot.addWidget(chart)
+    for width, height in ((400, 340), (300, 200), (260, 180)):
+        chart.resize(width, height)
+        check_fits(chart)
+    chart.resize(400, 340)
+    layout = chart.chart_layout()
+    food = layout.labels[0]
+    assert food.full == "食品与生活物资"
+    assert "".join(food.lines).rstrip("…") in food.full  # wrapped (or cut), not overflowing
+    assert len(layout.legend) == 3
+    assert "食品与生活物资" in chart.tooltip_at(food.rect.center())
+    assert "新增 5" in chart.tooltip_at(food.rect.center())
+
+
+def test_narrow_chart_shortens_and_tells_the_full_name(qtbot):
+    chart = BarChart(AID_SPEC)
+    qtbot.addWidget(chart)
+    big = QFont(chart.font())
+    big.setPointSizeF(big.pointSizeF() * 1.6)  # large-font mode
+    chart.setFont(big)
+    chart.resize(260, 180)
+    check_fits(chart)
+    assert any(label.shortened for label in chart.chart_layout().labels)
+
+
+def test_many_hour_labels_thin_out_instead_of_colliding(qtbot):
+    chart = BarChart(HOURS_SPEC)
+    qtbot.addWidget(chart)
+    chart.resize(260, 200)
+    check_fits(chart)
+    shown = [label.full for label in chart.chart_layout().labels]
+    assert "00" in shown and len(shown) < 24
+    chart.resize(1200, 300)
+    assert len(chart.chart_layout().labels) == 24
+
+
+def test_wrap_label_keeps_to_two_lines():
+    from app.ui.reports.chart_widget import wrap_label
+
+    fm = QFontMetricsF(QFont())
+    width = fm.horizontalAdvance("食品与") + 1
+    lines = wrap_label("食品与生活物资食品与生活物资", width, fm)
+    assert len(lines) == 2 and lines[0] == "食品与" and lines[1].endswith("…")
+    assert all(fm.horizontalAdvance(x) <= width for x in lines)
+    english = wrap_label("food and daily necessities", fm.horizontalAdvance("food and") + 1, fm)
+    assert english[0] == "food and"
+
+
+def test_report_day_label_has_a_buddy_and_time_is_local(qtbot, ui_station):
+    seed(ui_station)
+    w = make(qtbot, ui_station)
+    qtbot.waitUntil(lambda: w.report is not None)
+    from PySide6.QtWidgets import QLabel
+
+    day_labels = [lb for lb in w.findChildren(QLabel) if lb.text() == "日期(&D)"]
+    assert day_labels and day_labels[0].buddy() is w.day
+    assert "T" not in w.status.text().split("截至")[-1]  # no raw ISO time
+    assert not w.status.text().rstrip().endswith("Z")
