@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -58,6 +59,29 @@ def plain_cursor(conn: Any) -> Any:
     return cur
 
 
+# What one screening counts under, as one JSON array (one value per row to hand to Python,
+# and exact: ``json.loads`` gives back the values): its local hour (the first parameter is
+# the UTC offset in seconds), colour, result, decision, proposal, source, format, and its
+# flags (bits below). The summary groups by this key; an export reads it with each detail
+# row and counts it itself; both fold the counts with ``fold_screenings``.
+FEVER, SYMPTOMS, TRAVEL, DUPLICATE, CORRECTION, BELOW_FLOOR, GONE = (1 << i for i in range(7))
+GONE_SQL = "(s.decision = 'void' OR EXISTS (SELECT 1 FROM screenings v WHERE v.voids = s.id))"
+SCREENING_KEY_SQL = (
+    "json_array((CAST(s.clock_ts AS INTEGER) + ?) % 86400 / 3600, coalesce(s.colour, ''),"
+    " s.result, s.decision, s.proposal, s.source, s.format,"
+    f" (s.fever != 0) * {FEVER} + (s.symptoms != 0) * {SYMPTOMS}"
+    f" + (s.risk_travel != 0) * {TRAVEL} + (s.duplicate_of IS NOT NULL) * {DUPLICATE}"
+    f" + (s.voids IS NOT NULL) * {CORRECTION} + (s.below_floor != 0) * {BELOW_FLOOR}"
+    f" + {GONE_SQL} * {GONE})")
+
+
+def screening_key(text: str) -> tuple[Any, ...]:
+    """A ``SCREENING_KEY_SQL`` value as (hour, colour, result, decision, proposal, source,
+    format, flags)."""
+    return tuple(json.loads(text))
+UnverifiedRow = tuple[Any, Any, Any, Any]  # id, code_id, outbox state, decision
+
+
 def _screenings(conn: Any, day: date, scope: Scope) -> ScreeningSummary:
     """The day's screenings folded by SQLite (a busy day is 100,000 rows), then the
     unverified ones looked up one by one."""
@@ -65,32 +89,50 @@ def _screenings(conn: Any, day: date, scope: Scope) -> ScreeningSummary:
     offset = utc_offset_hours(day) * 3600
     grid_sql, grid_params = scope.grid_filter("s.grid")
     where = " FROM screenings s WHERE s.created_at >= ? AND s.created_at < ?" + grid_sql
-    gone = "s.decision = 'void' OR EXISTS (SELECT 1 FROM screenings v WHERE v.voids = s.id)"
+    groups = plain_cursor(conn).execute(f"SELECT {SCREENING_KEY_SQL}, count(*){where} GROUP BY 1",
+                                        (offset, start, end, *grid_params)).fetchall()
+    marks = ",".join("?" * len(UNVERIFIED_RESULTS))
+    unverified = plain_cursor(conn).execute(
+        f"SELECT s.id, s.code_id, s.decision{where} AND s.result IN ({marks})"
+        f" AND NOT {GONE_SQL}", (start, end, *grid_params, *UNVERIFIED_RESULTS)).fetchall()
+    return fold_screenings(conn, groups, unverified)
+
+
+def pending_upload(conn: Any, record_ids: list[str]) -> set[str]:
+    """Which of ``record_ids`` have their outbox row still pending (read from the outbox
+    indexes only: the outbox rows themselves, with their bodies, stay unread)."""
+    pending: set[str] = set()
+    for i in range(0, len(record_ids), 500):
+        part = record_ids[i:i + 500]
+        pending.update(r[0] for r in plain_cursor(conn).execute(
+            f"SELECT o.record_id FROM outbox o WHERE o.record_id IN ({','.join('?' * len(part))})"
+            " AND EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending'"
+            " AND p.seq IN (SELECT o.seq))", part))
+    return pending
+
+
+def fold_screenings(conn: Any, groups: Iterable[tuple[str, int]],
+                    unverified: list[tuple[Any, Any, Any]]) -> ScreeningSummary:
+    """The screening summary from ``(key, count)`` pairs (``SCREENING_KEY_SQL``) and the
+    unverified screenings that are not gone, as (id, code_id, decision); their verdicts
+    and upload state are read from ``conn``."""
     summary = ScreeningSummary()
-    for *key, n in plain_cursor(conn).execute(
-            "SELECT (CAST(s.clock_ts AS INTEGER) + ?) % 86400 / 3600, coalesce(s.colour, ''),"
-            " s.result, s.decision, s.proposal, s.source, s.format, s.fever, s.symptoms,"
-            " s.risk_travel, s.duplicate_of IS NOT NULL, s.voids IS NOT NULL, s.below_floor,"
-            f" {gone}, count(*){where} GROUP BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14",
-            (offset, start, end, *grid_params)):
-        _fold(summary, tuple(key), n)
+    for key, n in groups:
+        _fold(summary, screening_key(key), n)
     summary.refusals = summary.by_decision.get("refuse", 0)
     summary.referrals = summary.by_decision.get("refer", 0)
     summary.notifications = summary.by_decision.get("notify", 0)
-    marks = ",".join("?" * len(UNVERIFIED_RESULTS))
-    unverified = plain_cursor(conn).execute(
-        "SELECT s.id, s.code_id, (SELECT o.state FROM outbox o WHERE o.record_id = s.id),"
-        f" s.decision{where} AND s.result IN ({marks}) AND NOT ({gone})",
-        (start, end, *grid_params, *UNVERIFIED_RESULTS)).fetchall()
-    summary.unverified = _unverified(conn, unverified)
+    pending = pending_upload(conn, [r[0] for r in unverified])
+    summary.unverified = _unverified(conn, [
+        (record_id, code_id, "pending" if record_id in pending else None, decision)
+        for record_id, code_id, decision in unverified])
     return summary
 
 
 def _fold(summary: ScreeningSummary, key: tuple[Any, ...], n: int) -> None:
-    (hour, colour, result, decision, proposal, source, fmt, fever, symptoms, travel,
-     duplicate, correction, below, gone) = key
-    summary.corrections += n * bool(correction)
-    if gone:
+    hour, colour, result, decision, proposal, source, fmt, flags = key
+    summary.corrections += n * bool(flags & CORRECTION)
+    if flags & GONE:
         return
     colour = colour if colour in COLOURS else "none"
     summary.total += n
@@ -100,15 +142,15 @@ def _fold(summary: ScreeningSummary, key: tuple[Any, ...], n: int) -> None:
     summary.by_result[result] = summary.by_result.get(result, 0) + n
     summary.by_decision[decision] = summary.by_decision.get(decision, 0) + n
     summary.by_format[fmt] = summary.by_format.get(fmt, 0) + n
-    summary.fevers += n * bool(fever)
-    summary.symptoms += n * bool(symptoms)
-    summary.risk_travel += n * bool(travel)
+    summary.fevers += n * bool(flags & FEVER)
+    summary.symptoms += n * bool(flags & SYMPTOMS)
+    summary.risk_travel += n * bool(flags & TRAVEL)
     summary.overrides += n * (decision != proposal and proposal != "manual")
     summary.flagged += n * (result in FLAGGED_RESULTS)
     summary.manual_id += n * (source == "manual_id")
     summary.manual_id_listed += n * (source == "manual_id" and result == "ID_LISTED")
-    summary.duplicates += n * bool(duplicate)
-    summary.below_floor += n * bool(below)
+    summary.duplicates += n * bool(flags & DUPLICATE)
+    summary.below_floor += n * bool(flags & BELOW_FLOOR)
 
 
 def deferred_verdicts(conn: Any) -> dict[str, Any]:
@@ -137,7 +179,7 @@ def is_adverse(verdict: Any) -> bool:
         None, "green")
 
 
-def _unverified(conn: Any, rows: list[tuple[Any, ...]]) -> UnverifiedCodes:
+def _unverified(conn: Any, rows: list[UnverifiedRow]) -> UnverifiedCodes:
     """``rows``: (id, code_id, outbox state, decision) of the unverified screenings."""
     verdicts = deferred_verdicts(conn)
     out = UnverifiedCodes(total=len(rows))
@@ -256,21 +298,29 @@ def sync_summary(conn: Any) -> SyncSummary:
     return out
 
 
+def report_as_of(day: date, moment: float) -> str:
+    """The report's moment: the end of ``day``, or ``moment`` if earlier (today)."""
+    return iso_utc(min(day_bounds(day)[1], moment))
+
+
 def compute_daily_report(conn: Any, day: date, scope: Scope | None = None,
-                         now: float | None = None) -> DailyReport:
-    """The report for local ``day`` and ``scope`` (call on the DB thread)."""
+                         now: float | None = None,
+                         screenings: ScreeningSummary | None = None) -> DailyReport:
+    """The report for local ``day`` and ``scope`` (call on the DB thread).
+
+    ``screenings``: the day's screening summary when the caller has already folded it (an
+    export counts the rows it writes, see ``app.reports.details.ScreeningScan``)."""
     scope = scope or Scope()
     moment = time.time() if now is None else now
     station = conn.execute("SELECT station_id, name, division FROM station WHERE id = 1"
                            ).fetchone()
-    as_of = iso_utc(min(day_bounds(day)[1], moment))
     report = DailyReport(
         date=day.isoformat(), scope=scope.text, scope_label=scope.label(str(station[1])),
         station_id=str(station[0]), station_name=str(station[1]), division=str(station[2]),
-        generated_at=iso_utc(moment), as_of=as_of)
-    report.screenings = _screenings(conn, day, scope)
-    report.isolation = _isolation(conn, day, scope, as_of)
-    _aid(conn, day, scope, as_of, report)
+        generated_at=iso_utc(moment), as_of=report_as_of(day, moment))
+    report.screenings = screenings if screenings is not None else _screenings(conn, day, scope)
+    report.isolation = _isolation(conn, day, scope, report.as_of)
+    _aid(conn, day, scope, report.as_of, report)
     report.sync = sync_summary(conn)
     return report
 

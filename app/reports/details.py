@@ -5,24 +5,40 @@ neutralised against formula injection here, once, so writers copy rows as they a
 
 Rows are fetched in chunks (keyset pagination), each chunk a short call on the DB thread,
 so a 100,000-row export never blocks a checkpoint's save for long and never holds the
-whole day in memory. Personal data is masked unless revealed; text is neutralised against
-formula injection by the writers.
+whole day in memory. Personal data is masked unless revealed.
+
+The screenings are read by ``ScreeningScan``, which also counts them for the summary: an
+export reads (and decrypts) the day's screenings once.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from app.errors import BugError
+from app.masking import mask_id_number, mask_name
 from app.reports import labels as L
-from app.reports.cells import PersonalData, neutralise
-from app.reports.daily import plain_cursor
+from app.reports.cells import FORMULA_STARTS, PersonalData, neutralise
+from app.reports.daily import (
+    CORRECTION,
+    DUPLICATE,
+    FEVER,
+    GONE,
+    SCREENING_KEY_SQL,
+    SYMPTOMS,
+    TRAVEL,
+    fold_screenings,
+    plain_cursor,
+    screening_key,
+)
 from app.reports.localday import day_bounds, day_bounds_iso, utc_offset_hours
-from app.reports.model import Scope
+from app.reports.model import UNVERIFIED_RESULTS, Scope, ScreeningSummary
 from app.text import t
 
 T = TypeVar("T")
@@ -62,11 +78,12 @@ class _Clock:
 
 
 def _keyset(run: Runner[Any], sql: str, params: Callable[[Any], tuple[Any, ...]],
-            order_cols: int) -> Iterator[list[Row]]:
+            order_cols: int, first: tuple[Any, ...] | None = None) -> Iterator[list[Row]]:
     """Chunks of ``sql``, which ends ``AND (k1, k2) > (?, ?) ORDER BY k1, k2``; ``params(lower)``
     gives the other parameters, with ``lower`` (the last k1 seen) as a plain lower bound of
-    k1 so the index seeks straight to the next chunk instead of rescanning the day."""
-    last: tuple[Any, ...] = ("",) * order_cols
+    k1 so the index seeks straight to the next chunk instead of rescanning the day.
+    ``first``: keys below every row (default: empty texts)."""
+    last: tuple[Any, ...] = first or ("",) * order_cols
     while True:
         bound: tuple[Any, ...] = (*params(last[0]), *last)
 
@@ -91,42 +108,118 @@ SCREENING_HEADERS = (
 )
 
 
-def _screening_chunks(run: Runner[Any], day: date, scope: Scope,
-                      people: PersonalData) -> Iterator[list[Row]]:
-    start, end = day_bounds_iso(day)
-    grid_sql, grid_params = scope.grid_filter("s.grid")
-    sql = ("SELECT s.created_at, s.id, s.clock_ts, s.grid, s.worker, s.source, s.format,"
-           " s.result, s.colour, s.holder_name, s.holder_doc, s.temperature, s.fever,"
-           " s.symptoms, s.risk_travel, s.proposal, s.decision, s.override_reason,"
-           " s.duplicate_of IS NOT NULL, s.voids IS NOT NULL, s.void_reason,"
-           " EXISTS (SELECT 1 FROM screenings v WHERE v.voids = s.id)"
-           " FROM screenings s WHERE s.created_at >= ? AND s.created_at >= ?"
-           " AND s.created_at < ?" + grid_sql
-           + " AND (s.created_at, s.id) > (?, ?) ORDER BY s.created_at, s.id")
-    clock = _Clock(day)
-    names = {k: L.name(L.SOURCE_NAMES, k) for k in L.SOURCE_NAMES}
-    results = {k: L.name(L.RESULT_NAMES, k) for k in L.RESULT_NAMES}
-    colours = {k: L.name(L.COLOUR_NAMES, k) for k in L.COLOUR_NAMES}
-    decisions = {k: L.name(L.DECISION_NAMES, k) for k in L.DECISION_NAMES}
-    yes = t("是", "yes")
-    findings = (t("发热", "fever"), t("有症状", "symptoms"), t("旅居史", "travel"))
-    status_text = (t("有效", "valid"), t("已被更正", "corrected"), t("更正记录", "correction"),
-                   t("作废", "void"))
-    for chunk in _keyset(run, sql, lambda lo: (start, lo, end, *grid_params), 2):
+class _Neutralised(dict[str, str]):
+    """``neutralise`` remembered per value (grids and workers repeat all day)."""
+
+    def __missing__(self, value: str) -> str:
+        self[value] = out = neutralise(value)
+        return out
+
+
+class ScreeningScan:
+    """The day's screenings read once for an export: the detail rows, and with them the
+    summary's counts, so a 100,000-row day is scanned (and decrypted) once, and the file's
+    summary counts exactly the rows the file lists.
+
+    Each row carries ``SCREENING_KEY_SQL``, the key the summary groups by (one JSON text);
+    the keys are counted here and folded by ``app.reports.daily.fold_screenings``, the same fold the
+    report on screen uses. Labels of a key (source, result, colour, findings, decisions,
+    status) are worked out once per distinct key."""
+
+    def __init__(self, run: Runner[Any], day: date, scope: Scope, people: PersonalData) -> None:
+        self.run, self.day, self.scope, self.people = run, day, scope, people
+        self.counts: Counter[str] = Counter()
+        self.unverified: list[tuple[Any, Any, Any]] = []  # id, code_id, decision
+        self.complete = False
+        self._labels: dict[str, tuple[Any, ...]] = {}
+        self._grids, self._workers = _Neutralised(), _Neutralised()
+        self._words()
+
+    def _words(self) -> None:
+        self.sources = {k: L.name(L.SOURCE_NAMES, k) for k in L.SOURCE_NAMES}
+        self.results = {k: L.name(L.RESULT_NAMES, k) for k in L.RESULT_NAMES}
+        self.colours = {k: L.name(L.COLOUR_NAMES, k) for k in L.COLOUR_NAMES}
+        self.decisions = {k: L.name(L.DECISION_NAMES, k) for k in L.DECISION_NAMES}
+        self.yes = t("是", "yes")
+        self.findings = (t("发热", "fever"), t("有症状", "symptoms"), t("旅居史", "travel"))
+        self.status = (t("有效", "valid"), t("已被更正", "corrected"), t("更正记录", "correction"),
+                       t("作废", "void"))
+
+    def _key_labels(self, text: str) -> tuple[Any, ...]:
+        """source, format, result, colour, findings, proposal, decision, duplicate, status;
+        then the decision and whether the record is gone (voided or void)."""
+        _, colour, result, decision, proposal, source, fmt, flags = screening_key(text)
+        found = [f for f, bit in zip(self.findings, (FEVER, SYMPTOMS, TRAVEL), strict=True)
+                 if flags & bit]
+        status = (self.status[3] if decision == "void" else self.status[1] if flags & GONE
+                  else self.status[2] if flags & CORRECTION else self.status[0])
+        return (n(self.sources.get(source, source)), n(fmt),
+                n(self.results.get(result, result)), n(self.colours.get(colour or "none", colour)),
+                "、".join(found), n(self.decisions.get(proposal, proposal)),
+                n(self.decisions.get(decision, decision)),
+                self.yes if flags & DUPLICATE else "", status, decision, bool(flags & GONE))
+
+    def chunks(self) -> Iterator[list[Row]]:
+        """The detail rows in chunks; the counts are complete once the last chunk is out.
+
+        Ordered by save time, then rowid (the order of the ``created_at`` index, so no sort;
+        a rowid is a cheaper key to carry than the record id)."""
+        start, end = day_bounds_iso(self.day)
+        offset = utc_offset_hours(self.day) * 3600
+        grid_sql, grid_params = self.scope.grid_filter("s.grid")
+        marks = ",".join("?" * len(UNVERIFIED_RESULTS))
+        sql = ("SELECT s.created_at, s.rowid,"
+               f" CASE WHEN s.result IN ({marks}) THEN s.id END,"
+               f" CASE WHEN s.result IN ({marks}) THEN s.code_id END,"
+               " strftime('%Y-%m-%d %H:%M:%S', CAST(s.clock_ts AS INTEGER) + ?, 'unixepoch'),"
+               " s.grid, s.worker, s.holder_name, s.holder_doc, s.temperature,"
+               " coalesce(nullif(s.void_reason, ''), nullif(s.override_reason, ''), ''),"
+               f" {SCREENING_KEY_SQL}"
+               " FROM screenings s WHERE s.created_at >= ? AND s.created_at >= ?"
+               " AND s.created_at < ?" + grid_sql
+               + " AND (s.created_at, s.rowid) > (?, ?) ORDER BY s.created_at, s.rowid")
+        fixed = (*UNVERIFIED_RESULTS * 2, offset, offset)
+        self.counts.clear()
+        self.unverified.clear()
+        self.complete = False
+        for chunk in _keyset(self.run, sql, lambda lo: (*fixed, start, lo, end, *grid_params),
+                             2, ("", 0)):
+            yield self._rows(chunk)
+        self.complete = True
+
+    def _rows(self, chunk: list[Row]) -> list[Row]:
+        self.counts.update([row[11] for row in chunk])
+        labels, key_labels = self._labels, self._key_labels
+        grids, workers = self._grids, self._workers
+        unverified = self.unverified
+        reveal = self.people.reveal
         out: list[Row] = []
-        for (_, _, ts, grid, worker, source, fmt, result, colour, holder, doc, temp, fever,
-             symptoms, travel, proposal, decision, reason, dup, correction, void_reason,
-             voided) in chunk:
-            flags = [f for f, on in zip(findings, (fever, symptoms, travel), strict=True) if on]
-            status = (status_text[3] if decision == "void" else status_text[1] if voided
-                      else status_text[2] if correction else status_text[0])
-            out.append((
-                clock.text(ts), n(grid), n(worker), names.get(source, source), n(fmt),
-                results.get(result, result), colours.get(colour or "none", colour),
-                n(people.name(holder)), n(people.id_number(doc)), temp, "、".join(flags),
-                decisions.get(proposal, proposal), decisions.get(decision, decision),
-                n(void_reason or reason or ""), yes if dup else "", status))
-        yield out
+        append = out.append
+        for (_, _, record_id, code_id, when, grid, worker, holder, doc, temp, reason,
+             key) in chunk:
+            lab = labels.get(key)
+            if lab is None:
+                lab = labels[key] = key_labels(key)
+            (source, fmt, result, colour, findings, proposal, decision, dup, status,
+             final_decision, gone) = lab
+            if record_id is not None and not gone:
+                unverified.append((record_id, code_id, final_decision))
+            name = (holder or "") if reveal else mask_name(holder)
+            number = (doc or "") if reveal else mask_id_number(doc)
+            append((when, grids[grid], workers[worker], source, fmt, result, colour,
+                    "'" + name if name.startswith(FORMULA_STARTS) else name,
+                    "'" + number if number.startswith(FORMULA_STARTS) else number,
+                    temp, findings, proposal, decision,
+                    "'" + reason if reason.startswith(FORMULA_STARTS) else reason,
+                    dup, status))
+        return out
+
+    def summary(self, conn: Any) -> ScreeningSummary:
+        """The day's screening summary from the rows read (call after the last chunk, on
+        the DB thread)."""
+        if not self.complete:
+            raise BugError("the screening summary needs the whole scan")
+        return fold_screenings(conn, self.counts.items(), self.unverified)
 
 
 CASE_HEADERS = (
@@ -224,9 +317,11 @@ def _count(run: Runner[Any], sql: str, params: tuple[Any, ...]) -> int:
 
 
 def detail_tables(run: Runner[Any], day: date, scope: Scope, as_of: str,
-                  reveal: bool = False) -> list[DetailTable]:
-    """The four detail tables for ``day`` and ``scope``; rows are read when iterated."""
-    people = PersonalData(reveal)
+                  scan: ScreeningScan) -> list[DetailTable]:
+    """The four detail tables for ``day`` and ``scope``; rows are read when iterated, the
+    screenings through ``scan`` (which counts them for the summary). ``count`` is the
+    expected number of rows, for progress; writers count the rows they write."""
+    people = scan.people
     start, end = day_bounds_iso(day)
     sg, sp = scope.grid_filter("s.grid")
     kg, kp = scope.grid_filter("k.grid")
@@ -240,7 +335,7 @@ def detail_tables(run: Runner[Any], day: date, scope: Scope, as_of: str,
         "screenings", t("筛查明细", "screenings"), h, w, frozenset({9}),
         _count(run, "SELECT count(*) FROM screenings s WHERE s.created_at >= ?"
                " AND s.created_at < ?" + sg, (start, end, *sp)),
-        lambda: _screening_chunks(run, day, scope, people)))
+        scan.chunks))
     h, w = heads(CASE_HEADERS)
     tables.append(DetailTable(
         "cases", t("隔离对象", "isolation cases"), h, w, frozenset(),
@@ -256,9 +351,10 @@ def detail_tables(run: Runner[Any], day: date, scope: Scope, as_of: str,
         lambda: _check_chunks(run, day, scope, people)))
     h, w = heads(AID_HEADERS)
     tables.append(DetailTable(
-        "aid", t("救助请求", "aid requests"), h, w, frozenset(), 0,
+        "aid", t("救助请求", "aid requests"), h, w, frozenset(),
+        _count(run, "SELECT count(*) FROM aid_requests a WHERE a.created_at >= ?"
+               " AND a.created_at < ?", (start, end)),
         lambda: _aid_chunks(run, day, scope, people, as_of)))
-    tables[-1].count = sum(len(c) for c in _aid_chunks(run, day, scope, people, as_of))
     return tables
 
 

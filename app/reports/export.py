@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import Cancelled, KnownError
+from app.reports.cells import PersonalData
 from app.reports.csv_writer import write_csv
-from app.reports.daily import compute_daily_report
-from app.reports.details import attention_rows, detail_tables
+from app.reports.daily import compute_daily_report, report_as_of
+from app.reports.details import ScreeningScan, attention_rows, detail_tables
 from app.reports.model import DailyReport, Scope
 from app.reports.output import Progress
 from app.reports.pdf_writer import ATTENTION_LIMIT, write_pdf
@@ -107,18 +108,26 @@ def export_report(station: Station, session: Session, day: date, fmt: str, path:
         station.db.transaction(lambda c: audit.append(
             c, session.username, "personal_data_revealed", f"report:{day.isoformat()}",
             {**target, "reason": reason}))
-    report = station.db.run(lambda c: compute_daily_report(c, day, scope, now()))
+    moment = now()
     note = masking_note(reason)
     missing: set[str] = set()
     try:
         if fmt == "pdf":
+            report = station.db.run(lambda c: compute_daily_report(c, day, scope, moment))
             attention = attention_rows(station.db.run, day, scope, bool(reason), ATTENTION_LIMIT)
             missing = write_pdf(report, attention, path, note, progress)
             rows = len(attention[1])
         else:
-            tables = detail_tables(station.db.run, day, scope, report.as_of, bool(reason))
+            # One read of the day's screenings gives the detail rows and the summary.
+            scan = ScreeningScan(station.db.run, day, scope, PersonalData(bool(reason)))
+            tables = detail_tables(station.db.run, day, scope, report_as_of(day, moment), scan)
+
+            def counted_report() -> DailyReport:
+                return station.db.run(lambda c: compute_daily_report(
+                    c, day, scope, moment, screenings=scan.summary(c)))
+
             writer = write_xlsx if fmt == "xlsx" else write_csv
-            rows = writer(report, tables, path, note, progress)
+            rows = writer(counted_report, tables, path, note, progress)
     except Cancelled:
         station.db.transaction(lambda c: activity.record(
             c, "export", "warning", t(f"{day} 日报导出已取消", f"export of {day} cancelled"),

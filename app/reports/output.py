@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from app.errors import KnownError
 from app.text import t
@@ -65,3 +65,42 @@ def atomic_target(path: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+class Spool:
+    """Encoded rows set aside while the day is read, until the file's head (the summary,
+    which counts those rows) can be written first: an unnamed temp file beside the target,
+    so the rows never leave the folder the user chose, and it is gone when closed."""
+
+    def __init__(self, path: Path) -> None:
+        self._fh: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - closed by __exit__
+            prefix=f".{Path(path).name}.", suffix=".spool", dir=Path(path).parent)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+    def write(self, data: bytes) -> None:
+        """Add encoded rows."""
+        self._fh.write(data)
+
+    def tell(self) -> int:
+        """How many bytes are set aside."""
+        return self._fh.tell()
+
+    def blocks(self, start: int, end: int, size: int = 1 << 20) -> Iterator[bytes]:
+        """The bytes from ``start`` to ``end``, in blocks (once all rows are written)."""
+        self._fh.seek(start)
+        while start < end:
+            block = self._fh.read(min(size, end - start))
+            if not block:
+                raise KnownError(t("临时文件被截断", "the temporary file was truncated"))
+            start += len(block)
+            yield block
+
+    def copy(self, start: int, end: int, write: Callable[[bytes], object]) -> None:
+        """Write the bytes from ``start`` to ``end`` with ``write``."""
+        for block in self.blocks(start, end):
+            write(block)

@@ -17,11 +17,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+Row = tuple[Any, ...]
+
 _NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EDGE_SPACE = re.compile(r"\s\x1f|\x1f\s")  # a space next to the separator of joined texts
 _DIMENSION = re.compile(r'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"/>')
 MAX_TEXT = 32767
 ROW_LIMIT = 1_048_576
+BLOCK_ROWS = 1000
 
 
 def column_letter(index: int) -> str:
@@ -39,41 +43,60 @@ def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _careful_cells(letters: list[str], row: tuple[Any, ...] | list[Any], r: str) -> str:
-    cells = []
-    for col, v in zip(letters, row, strict=False):
-        if v is None or v == "":
-            continue
-        if isinstance(v, str):
-            cells.append(f'<c r="{col}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                         f'{_escape(v)}</t></is></c>')
-        else:
-            cells.append(f'<c r="{col}{r}"><v>{float(v)!r}</v></c>')
-    return "".join(cells)
+def _escaped(row: Row) -> Row:
+    return tuple(_escape(v) if v.__class__ is str else v for v in row)
 
 
-def rows_xml(chunks: Iterable[list[tuple[Any, ...]]], ncols: int, first_row: int,
+class _RowTemplates(dict[tuple[Any, ...], str]):
+    """``<row>`` markup with placeholders, one per shape of row (which cells are text,
+    numbers or empty), so a row is one ``str.format`` call: ``{0}`` is the row number,
+    ``{i + 1}`` cell ``i``. ``preserve``: text keeps leading and trailing spaces."""
+
+    def __init__(self, letters: list[str], preserve: bool) -> None:
+        super().__init__()
+        self.letters = letters
+        self.text = '<t xml:space="preserve">' if preserve else "<t>"
+
+    def __missing__(self, shape: tuple[Any, ...]) -> str:
+        cells = []
+        for i, (col, kind) in enumerate(zip(self.letters, shape, strict=False), start=1):
+            if kind is str:
+                cells.append(f'<c r="{col}{{0}}" t="inlineStr"><is>{self.text}'
+                             f'{{{i}}}</t></is></c>')
+            elif kind in (int, float):
+                cells.append(f'<c r="{col}{{0}}"><v>{{{i}}}</v></c>')
+        self[shape] = template = '<row r="{0}">' + "".join(cells) + "</row>"
+        return template
+
+
+def rows_xml(chunks: Iterable[list[Row]], ncols: int, first_row: int,
              on_chunk: Callable[[int], None]) -> Iterator[bytes]:
-    """Worksheet ``<row>`` markup for the rows, one encoded block per chunk."""
+    """Worksheet ``<row>`` markup for the rows, in encoded blocks of up to ``BLOCK_ROWS``.
+
+    Text is written as inline strings, numbers as numbers; empty cells (``None`` or ``""``)
+    are left out. A chunk whose text has no ``&``, ``<``, ``>``, control characters or
+    over-long values (the usual case) is written as it is; otherwise its text is escaped.
+    Text cells say ``xml:space="preserve"`` in a chunk where some text starts or ends with
+    a space (checked once per chunk, not per cell)."""
     letters = [column_letter(i) for i in range(ncols)]
+    plain, preserved = _RowTemplates(letters, False), _RowTemplates(letters, True)
     r_num = first_row
-    for chunk in chunks:
-        parts: list[str] = []
-        for row in chunk:  # detail rows come neutralised (app.reports.details)
-            r = str(r_num)
-            texts = [v for v in row if v.__class__ is str]
-            if _NEEDS_CARE.search("\x01".join(texts)) or any(len(v) > MAX_TEXT for v in texts):
-                cells = _careful_cells(letters, row, r)
-            else:
-                cells = "".join([
-                    f'<c r="{c}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
-                    if v.__class__ is str else f'<c r="{c}{r}"><v>{v}</v></c>'
-                    for c, v in zip(letters, row, strict=False)
-                    if v is not None and v != "" and v is not True and v is not False])
-            parts.append(f'<row r="{r}">{cells}</row>')
-            r_num += 1
+    for chunk in chunks:  # detail rows come neutralised (app.reports.details)
+        texts = [v for row in chunk for v in row if v.__class__ is str and v]
+        careful = bool(_NEEDS_CARE.search("".join(texts))) or max(
+            map(len, texts), default=0) > MAX_TEXT
+        joined = "\x1f".join(texts)
+        templates = preserved if joined[:1].isspace() or joined[-1:].isspace() or (
+            _EDGE_SPACE.search(joined)) else plain
+        for first in range(0, len(chunk), BLOCK_ROWS):  # small blocks: little memory
+            parts: list[str] = []
+            for r, row in enumerate(chunk[first:first + BLOCK_ROWS], start=r_num + first):
+                shape = tuple([None if v == "" else v.__class__ for v in row])
+                parts.append(templates[shape].format(str(r), *(_escaped(row) if careful
+                                                               else row)))
+            yield "".join(parts).encode("utf-8")
+        r_num += len(chunk)
         on_chunk(len(chunk))
-        yield "".join(parts).encode("utf-8")
 
 
 def inject_rows(source: Path, target: Path,

@@ -2,8 +2,9 @@
 type with Chinese headers, column widths, a frozen header row and filters.
 
 xlsxwriter runs in constant-memory mode, so the summary sheet is written row by row in
-order (the cells are gathered first, then written sorted). Detail rows are streamed into
-the package by ``app.reports.xlsx_rows``.
+order (the cells are gathered first, then written sorted). Detail rows are turned into
+worksheet XML as the day is read (once: the summary is counted from the same rows), set
+aside in a ``Spool``, and streamed into the package by ``app.reports.xlsx_rows``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from app.reports.charts import ChartSpec, chart_specs
 from app.reports.csv_writer import title_lines
 from app.reports.details import DetailTable
 from app.reports.model import AID_CATEGORIES, DailyReport
-from app.reports.output import Progress, Tracker, atomic_target
+from app.reports.output import Progress, Spool, Tracker, atomic_target
 from app.reports.xlsx_rows import ROW_LIMIT, inject_rows, rows_xml
 from app.text import t
 
@@ -138,14 +140,42 @@ def _write_summary(wb: Any, report: DailyReport, masking_note: str) -> None:
     sheet.freeze_panes(1, 0)
 
 
-def write_xlsx(report: DailyReport, tables: list[DetailTable], path: Path, masking_note: str,
-               progress: Progress | None = None) -> int:
-    """Write the workbook to ``path``; returns the number of detail rows."""
+def _too_many(table: DetailTable, rows: int) -> KnownError:
+    return KnownError(t(f"{table.title}共 {rows} 条，超过 Excel 单表上限，请导出 CSV",
+                        f"{table.title} has {rows} rows, more than an Excel sheet holds; "
+                        "export CSV instead"))
+
+
+def _layout(layout: Path, report: DailyReport, tables: list[tuple[DetailTable, int]],
+            masking_note: str) -> None:
+    """The workbook without detail rows: summary and charts, detail sheets with headers,
+    widths, frozen header row and filters over ``rows`` rows."""
+    wb = xlsxwriter.Workbook(str(layout), {"constant_memory": True,
+                                           "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    wb.set_properties({"title": t("网格工作台每日报表", "GridDesk daily report"),
+                       "company": report.station_name})
+    _write_summary(wb, report, masking_note)
+    head_fmt = _formats(wb)["head"]
+    for table, rows in tables:
+        sheet = wb.add_worksheet(table.title)
+        for col, width in enumerate(table.widths):
+            sheet.set_column(col, col, width)
+        sheet.write_row(0, 0, table.headers, head_fmt)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(rows, 1), len(table.headers) - 1)
+    wb.close()
+
+
+def write_xlsx(report: Callable[[], DailyReport], tables: list[DetailTable], path: Path,
+               masking_note: str, progress: Progress | None = None) -> int:
+    """Write the workbook to ``path``; returns the number of detail rows.
+
+    The detail rows are read first and set aside as worksheet XML; ``report`` is called
+    once they are all read (the screening summary is counted from them)."""
     for table in tables:
         if table.count + 1 > ROW_LIMIT:
-            raise KnownError(t(f"{table.title}共 {table.count} 条，超过 Excel 单表上限，请导出 CSV",
-                               f"{table.title} has {table.count} rows, more than an Excel "
-                               "sheet holds; export CSV instead"))
+            raise _too_many(table, table.count)
     tracker = Tracker(progress, sum(tb.count for tb in tables))
     label = t("正在写入 Excel", "writing Excel")
     fd, layout_name = tempfile.mkstemp(prefix=".report-layout.", suffix=".xlsx",
@@ -153,29 +183,21 @@ def write_xlsx(report: DailyReport, tables: list[DetailTable], path: Path, maski
     os.close(fd)
     layout = Path(layout_name)
     try:
-        wb = xlsxwriter.Workbook(str(layout), {"constant_memory": True,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False})
-        wb.set_properties({"title": t("网格工作台每日报表", "GridDesk daily report"),
-                           "company": report.station_name})
-        _write_summary(wb, report, masking_note)
-        head_fmt = _formats(wb)["head"]
-        for table in tables:
-            sheet = wb.add_worksheet(table.title)
-            for col, width in enumerate(table.widths):
-                sheet.set_column(col, col, width)
-            sheet.write_row(0, 0, table.headers, head_fmt)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(table.count, 1), len(table.headers) - 1)
-        wb.close()
-        parts = {
-            f"xl/worksheets/sheet{i}.xml": (
-                table.count + 1,
-                rows_xml(table.chunks(), len(table.headers), 2,
-                         lambda n: tracker.advance(n, label)))
-            for i, table in enumerate(tables, start=2)}
-        with atomic_target(path) as tmp:
-            inject_rows(layout, tmp, parts)
+        with atomic_target(path) as tmp, Spool(path) as spool:
+            spans: list[tuple[DetailTable, int, int, int]] = []
+            for table in tables:
+                start, before = spool.tell(), tracker.done
+                for block in rows_xml(table.chunks(), len(table.headers), 2,
+                                      lambda rows: tracker.advance(rows, label)):
+                    spool.write(block)
+                rows = tracker.done - before
+                if rows + 1 > ROW_LIMIT:
+                    raise _too_many(table, rows)
+                spans.append((table, rows, start, spool.tell()))
+            _layout(layout, report(), [(tb, rows) for tb, rows, _, _ in spans], masking_note)
+            inject_rows(layout, tmp, {
+                f"xl/worksheets/sheet{i}.xml": (rows + 1, spool.blocks(start, end))
+                for i, (_, rows, start, end) in enumerate(spans, start=2)})
             tracker.finish(label)
     finally:
         with contextlib.suppress(FileNotFoundError):

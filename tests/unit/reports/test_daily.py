@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,14 @@ def _numbers_from_xlsx(path: Path) -> tuple[dict[str, Any], list[tuple[Any, ...]
     return numbers, hours, sheets
 
 
+def _outbox_count(conn: Any, state: str) -> int:
+    return int(conn.execute("SELECT count(*) FROM outbox WHERE state = ?", (state,)).fetchone()[0])
+
+
 def _expected(seeded: Seeded, day: date, scope: str = "station") -> dict[str, Any]:
     expected = seeded.station.db.run(lambda c: count_day(c, day, scope))
     for state in ("pending", "sent", "quarantined"):
-        expected[f"sync.{state}"] = seeded.station.db.run(lambda c, s=state: c.execute(
-            "SELECT count(*) FROM outbox WHERE state = ?", (s,)).fetchone()[0])
+        expected[f"sync.{state}"] = seeded.station.db.run(partial(_outbox_count, state=state))
     return expected
 
 
@@ -159,7 +163,7 @@ def test_every_seeded_day_adds_up(seeded: Seeded) -> None:
     totals = 0
     for offset in range(PLAN.days):
         day = date(2026, 12, 2 + offset)
-        report = seeded.station.db.run(lambda c, d=day: compute_daily_report(c, d, None, LATER))
+        report = seeded.station.db.run(partial(compute_daily_report, day=day, now=LATER))
         assert report.screenings.total == _expected(seeded, day)["screenings.total"]
         totals += report.screenings.total + report.screenings.corrections
     voids = seeded.station.db.run(lambda c: c.execute(
@@ -175,7 +179,11 @@ def test_local_midnight_splits_the_days(open_station: Any) -> None:
     before = 1_796_227_199.0  # 2026-12-02T15:59:59Z = 23:59:59 on 12-02 in China
     rows = [build_row(NewScreening(**{**rec.__dict__, "record_id": f"r{i}"}), "w", ts, 0.0)
             for i, ts in enumerate((before, before + 1))]
-    station.db.transaction(lambda c: [insert_row(c, r) for r in rows])
+    def insert(conn: Any) -> None:
+        for row in rows:
+            insert_row(conn, row)
+
+    station.db.transaction(insert)
     day2 = station.db.run(lambda c: compute_daily_report(c, date(2026, 12, 2), None, LATER))
     day3 = station.db.run(lambda c: compute_daily_report(c, date(2026, 12, 3), None, LATER))
     assert day2.screenings.total == 1 and day2.screenings.by_hour[23] == 1
