@@ -1,7 +1,8 @@
 """The sync API (FastAPI). Every answer carries the server time (body and `X-Server-Time`).
 
 Endpoints (all under ``/v1``): ``ping`` (no credential), ``enrol`` (an enrolment code),
-``station``, ``upload``, ``changes`` and ``reconcile`` (a station credential). The OpenAPI
+``station``, ``upload``, ``changes``, ``reconcile`` and ``review`` (a station credential;
+the review queue of the station's own division only). The OpenAPI
 document is served at ``/openapi.json`` and kept in ``docs/openapi.json``.
 """
 
@@ -12,13 +13,15 @@ import time
 import zlib
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import changes as changes_mod
+from server import review as review_mod
 from server.db import Database
 from server.enrolment import (
     AuthFailed,
@@ -132,6 +135,38 @@ class StationResponse(ServerTime):
     name: str
 
 
+class ReviewItem(BaseModel):
+    division: str
+    record_id: str = Field(description="the held operation (a case or aid event)")
+    station_id: str
+    kind: str = Field(description="case_event | aid_event")
+    subject_id: str = Field(description="the case or aid request")
+    server_status: str | None = Field(description="the server's status when it was held")
+    from_status: str | None
+    to_status: str
+    reason: str
+    created_at: str | None
+    resolved_at: str | None
+    resolution: str | None = Field(description="applied | dismissed (null while open)")
+    resolved_by: str | None
+    resolution_note: str | None
+
+
+class ReviewListResponse(ServerTime):
+    items: list[ReviewItem]
+
+
+class ReviewResolveRequest(BaseModel):
+    resolution: str = Field(description="applied: make the held transition the server's "
+                                        "status; dismissed: the server's status stands")
+    by: str = Field(description="who decided (the supervisor's user name at the station)")
+    note: str = ""
+
+
+class ReviewResolveResponse(ServerTime):
+    item: ReviewItem
+
+
 class ErrorResponse(ServerTime):
     error: str
     message: str
@@ -190,9 +225,28 @@ def _decode_body(raw: bytes, encoding: str | None) -> Any:
     elif encoding != "identity":
         raise BadRequest(400, "bad_encoding", f"unsupported Content-Encoding {encoding}")
     try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass  # orjson is stricter (e.g. escaped lone surrogates): let the standard parser judge
+    try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(400, "bad_json", "request body is not JSON") from exc
+
+
+def _upload_answer(db: Database, station: StationIdentity, raw: bytes,
+                   encoding: str | None) -> bytes:
+    """Decode an upload, apply it, and encode the answer (runs on a worker thread)."""
+    doc = _decode_body(raw, encoding)
+    items = doc.get("items") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise BadRequest(400, "bad_request", "items missing")
+    if len(items) > MAX_ITEMS:
+        raise BadRequest(413, "too_many_items", f"at most {MAX_ITEMS} items per batch")
+    results = apply_batch(db, station, items, doc.get("audit_head"))
+    return orjson.dumps({"batch_id": str(doc.get("batch_id", "")),
+                         "results": [r.as_dict() for r in results],
+                         "server_time": time.time()})
 
 
 def _schema_components() -> dict[str, Any]:
@@ -253,21 +307,16 @@ def create_app(db: Database) -> FastAPI:
         openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/UploadRequest"}}}}},
     )
-    async def upload(request: Request, station: Station) -> dict[str, Any]:
+    async def upload(request: Request, station: Station) -> Response:
         raw = await request.body()
         if len(raw) > MAX_COMPRESSED:
             raise BadRequest(413, "too_large", "request body too large")
-        doc = _decode_body(raw, request.headers.get("content-encoding"))
-        items = doc.get("items") if isinstance(doc, dict) else None
-        if not isinstance(items, list):
-            raise BadRequest(400, "bad_request", "items missing")
-        if len(items) > MAX_ITEMS:
-            raise BadRequest(413, "too_many_items", f"at most {MAX_ITEMS} items per batch")
-        results = await run_in_threadpool(
-            apply_batch, db, station, items, doc.get("audit_head")
+        # Decoding, storing and encoding the answer all happen off the event loop; the
+        # answer (already in the documented shape) is sent as it is, not re-validated.
+        answer = await run_in_threadpool(
+            _upload_answer, db, station, raw, request.headers.get("content-encoding")
         )
-        return {"batch_id": str(doc.get("batch_id", "")),
-                "results": [r.as_dict() for r in results], "server_time": time.time()}
+        return Response(answer, media_type="application/json")
 
     @app.get("/v1/changes", response_model=ChangesResponse, responses=errors)
     def changes(
@@ -294,6 +343,28 @@ def create_app(db: Database) -> FastAPI:
         answers = await run_in_threadpool(changes_mod.reconcile, db, station, days)
         return {"days": answers, "server_time": time.time()}
 
+    @app.get("/v1/review", response_model=ReviewListResponse, responses=errors)
+    def review_list(
+        station: Station,
+        state: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
+        limit: Annotated[int, Query(ge=1, le=review_mod.MAX_LIST)] = 100,
+    ) -> dict[str, Any]:
+        items = review_mod.list_items(db, station.division, state, limit)
+        return {"items": items, "server_time": time.time()}
+
+    @app.post(
+        "/v1/review/{record_id}/resolve",
+        response_model=ReviewResolveResponse,
+        responses={**errors, 400: {"model": ErrorResponse}, 404: {"model": ErrorResponse},
+                   409: {"model": ErrorResponse}},
+    )
+    def review_resolve(record_id: str, req: ReviewResolveRequest,
+                       station: Station) -> dict[str, Any]:
+        item = review_mod.resolve(db, station.division, record_id, req.resolution,
+                                  f"{req.by.strip()}@{station.station_id}"
+                                  if req.by.strip() else "", req.note)
+        return {"item": item, "server_time": time.time()}
+
     _install_openapi(app)
     return app
 
@@ -306,6 +377,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EnrolmentRefused)
     async def _refused(request: Request, exc: EnrolmentRefused) -> JSONResponse:
         return _error(403, exc.reason, exc.message)
+
+    @app.exception_handler(review_mod.ReviewError)
+    async def _review(request: Request, exc: review_mod.ReviewError) -> JSONResponse:
+        status = {"not_found": 404, "already_resolved": 409}.get(exc.reason, 400)
+        return _error(status, exc.reason, exc.message)
 
     @app.exception_handler(BadRequest)
     async def _bad(request: Request, exc: BadRequest) -> JSONResponse:

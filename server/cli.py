@@ -1,4 +1,5 @@
-"""`griddesk-server` console script: serve, migrate, enrolment codes, stats, publishing.
+"""`griddesk-server` console script: serve, migrate, enrolment codes, stats, publishing,
+the supervisor review queue.
 
 Exit status: 0 on success, 1 on a refused or failed operation (one line on stderr),
 2 on a usage error.
@@ -155,6 +156,57 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_list(args: argparse.Namespace) -> int:
+    from server import review
+
+    db = _open(args)
+    try:
+        if args.division:
+            items = review.list_items(db, args.division, args.state, args.limit)
+            summary = None
+        else:
+            items, summary = [], review.divisions_with_open_items(db)
+    finally:
+        db.close()
+    if summary is not None:
+        if args.json:
+            print(json.dumps([{"division": d, "open": n} for d, n in summary]))
+        else:
+            for division, count in summary:
+                print(t(f"{division}  待复核 {count} 条", f"{division}  {count} open"))
+        return 0
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False))
+        return 0
+    for item in items:
+        state = item["resolution"] or t("待复核", "open")
+        print(f"{item['record_id']}  {item['kind']}  {item['subject_id']}  "
+              f"{item['from_status'] or '-'} -> {item['to_status']}  "
+              f"({t('服务器', 'server')}: {item['server_status'] or '-'})  [{state}]  "
+              f"{item['station_id']}  {item['created_at']}")
+    return 0
+
+
+def cmd_review_resolve(args: argparse.Namespace) -> int:
+    from server import review
+
+    db = _open(args)
+    try:
+        item = review.resolve(db, args.division, args.record_id, args.resolution, args.by,
+                              args.note)
+    except review.ReviewError as exc:
+        print(f"griddesk-server: {exc.reason}: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(item, ensure_ascii=False))
+    else:
+        print(t(f"已处理：{item['record_id']}（{item['resolution']}）",
+                f"resolved: {item['record_id']} ({item['resolution']})"))
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     from server.api import create_app
 
@@ -224,6 +276,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("file", help=t("文件，或 - 表示标准输入", "file, or - for stdin"))
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("review", help=t("主管复核队列（状态冲突的操作）",
+                                        "the supervisor review queue (held operations)"))
+    review_sub = p.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    q = review_sub.add_parser("list", help=t("列出待复核或已处理的条目",
+                                             "list open or resolved items"))
+    _add_db(q)
+    q.add_argument("--division", help=t("辖区代码；不给则列出各辖区的待复核数",
+                                        "division; without it, open counts per division"))
+    q.add_argument("--state", choices=["open", "resolved", "all"], default="open")
+    q.add_argument("--limit", type=int, default=100)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_review_list)
+    q = review_sub.add_parser("resolve", help=t("处理一条待复核的操作", "resolve one item"))
+    _add_db(q)
+    q.add_argument("--division", required=True, help=t("辖区代码", "division code"))
+    q.add_argument("record_id", help=t("被暂扣操作的记录编号", "the held operation's record id"))
+    q.add_argument("--resolution", required=True, choices=sorted(["applied", "dismissed"]),
+                   help=t("applied：按该操作改变状态；dismissed：维持服务器状态",
+                          "applied: make the held transition; dismissed: keep the server's"))
+    q.add_argument("--by", required=True, help=t("处理人", "who decides"))
+    q.add_argument("--note", default="", help=t("说明", "note"))
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_review_resolve)
 
     p = sub.add_parser("openapi", help=t("输出 OpenAPI 文档", "write the OpenAPI document"))
     p.add_argument("--out")

@@ -9,6 +9,7 @@ asks ``tx.dialect``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import queue
 import sqlite3
 import threading
@@ -62,6 +63,11 @@ class Database:
 
     dialect: str = ""
     url: str = ""
+    # Days whose `records` partition this process knows to exist (server.schema keeps it).
+    partition_days: set[dt.date]
+
+    def __init__(self) -> None:
+        self.partition_days = set()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Tx]:  # pragma: no cover - abstract
@@ -78,6 +84,7 @@ class PostgresDatabase(Database):
     dialect = POSTGRES
 
     def __init__(self, url: str, *, max_size: int = 16, connect_timeout: float = 10.0) -> None:
+        super().__init__()
         self.url = url
         self._connect_timeout = connect_timeout
         self._idle: queue.LifoQueue[psycopg.Connection[Any]] = queue.LifoQueue()
@@ -133,6 +140,7 @@ class SqliteDatabase(Database):
     dialect = SQLITE
 
     def __init__(self, path: str | Path) -> None:
+        super().__init__()
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,7 @@ def ensure_partitions(db: Database, around: dt.date | None = None) -> int:
     if db.dialect != POSTGRES:
         return 0
     today = around or dt.datetime.now(dt.UTC).date()
+    db.partition_days.clear()  # re-read from the catalogue (hourly by `serve`)
     days = [
         today + dt.timedelta(days=offset)
         for offset in range(-PARTITION_DAYS_BEHIND, PARTITION_DAYS_AHEAD + 1)
@@ -91,6 +92,10 @@ def ensure_day_partitions(db: Database, days: list[dt.date]) -> int:
     """Create the partitions for ``days`` that are missing; returns how many were created."""
     if db.dialect != POSTGRES or not days:
         return 0
+    known = db.partition_days
+    wanted = set(days) - known
+    if not wanted:  # the usual case on upload: no catalogue query at all
+        return 0
     with db.transaction() as tx:
         rows = tx.query(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
@@ -98,9 +103,10 @@ def ensure_day_partitions(db: Database, days: list[dt.date]) -> int:
         )
     existing = {r[0] for r in rows}
     created = 0
-    for day in sorted(set(days)):
+    for day in sorted(wanted):
         name = _partition_name(day)
         if name in existing:
+            known.add(day)
             continue
         nxt = day + dt.timedelta(days=1)
         try:
@@ -111,6 +117,9 @@ def ensure_day_partitions(db: Database, days: list[dt.date]) -> int:
                     f"FOR VALUES FROM ('{day.isoformat()}') TO ('{nxt.isoformat()}')"
                 )
             created += 1
+            known.add(day)
         except psycopg.Error as exc:
+            known.add(day)  # its rows stay in the default partition; say so once per hour
             log.warning("partition %s not created: %s", name, exc)
     return created
+

@@ -82,7 +82,7 @@ class ItemResult:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     index: int
     record_id: str
@@ -93,14 +93,19 @@ class _Row:
     parsed: dict[str, Any] = field(repr=False)
 
 
-def _validate(item: Any, station: StationIdentity, *, parse: bool = True
-              ) -> tuple[_Row | None, str | None]:
+_NOT_PARSED: dict[str, Any] = {}
+
+
+def _validate(item: Any, station: StationIdentity, *, parse: bool = True,
+              days: dict[str, bool] | None = None) -> tuple[_Row | None, str | None]:
     """Check one item; returns the row to store, or the reason it is rejected.
 
-    With ``parse=False`` (PostgreSQL bulk path) a record's JSON, division and station are
-    checked by the database while it converts the body to jsonb; operations always parse.
+    The hash is always checked over the exact bytes of the body. With ``parse=False``
+    (PostgreSQL bulk path) a record's JSON, division and station are checked by the
+    database while it converts the body to jsonb (constraint ``records_body_owner``);
+    operations are always parsed here. ``days`` caches which day strings are valid.
     """
-    shape = _check_shape(item)
+    shape = _check_shape(item, days)
     if isinstance(shape, str):
         return None, shape
     rid, kind, day, body, digest = shape
@@ -110,13 +115,15 @@ def _validate(item: Any, station: StationIdentity, *, parse: bool = True
         return None, "bad_body"
     if hashlib.sha256(raw).hexdigest() != digest:
         return None, "hash_mismatch"
-    if "\x00" in body or "\\u0000" in body:
+    # Searched in the UTF-8 bytes (a plain byte scan) rather than in the text.
+    escapes = b"\\u" in raw
+    if b"\x00" in raw or (escapes and b"\\u0000" in raw):
         return None, "bad_body"
-    if not parse and kind not in OPERATION_KINDS and "\\u" not in body:
-        return _Row(0, rid, day, str(kind), digest, body, {}), None
+    if not parse and not escapes and kind not in OPERATION_KINDS:
+        return _Row(0, rid, day, kind, digest, body, _NOT_PARSED), None
     try:
         parsed = json.loads(body)
-        if "\\u" in body:  # lone surrogates escaped inside the text
+        if escapes:  # lone surrogates escaped inside the text
             json.dumps(parsed, ensure_ascii=False).encode("utf-8")
     except (ValueError, UnicodeEncodeError, RecursionError):
         return None, "bad_body"
@@ -126,24 +133,35 @@ def _validate(item: Any, station: StationIdentity, *, parse: bool = True
         return None, "division_mismatch"
     if parsed.get("station_id") != station.station_id:
         return None, "station_mismatch"
-    return _Row(0, rid, day, str(kind), digest, body, parsed), None
+    return _Row(0, rid, day, kind, digest, body, parsed), None
 
 
-def _check_shape(item: Any) -> tuple[str, str, str, str, str] | str:
+def _check_shape(item: Any, days: dict[str, bool] | None
+                 ) -> tuple[str, str, str, str, str] | str:
     """The item's id, kind, day, body and hash, or the reason it is malformed."""
     if not isinstance(item, dict):
         return "malformed_item"
-    rid, kind, day = item.get("id"), item.get("kind"), item.get("day")
-    body, digest = item.get("body"), item.get("hash")
+    get = item.get
+    rid, kind, day, body, digest = get("id"), get("kind"), get("day"), get("body"), get("hash")
     if not isinstance(rid, str) or not 0 < len(rid) <= 64:
         return "bad_id"
-    if kind not in RECORD_KINDS:
+    if not isinstance(kind, str) or kind not in RECORD_KINDS:
         return "unknown_kind"
-    if not isinstance(day, str) or not _DAY.match(day) or not _real_day(day):
+    if not isinstance(day, str) or not _day_ok(day, days):
         return "bad_day"
     if not isinstance(body, str) or not isinstance(digest, str) or not _HEX64.match(digest):
         return "malformed_item"
-    return rid, str(kind), day, body, digest
+    return rid, kind, day, body, digest
+
+
+def _day_ok(day: str, days: dict[str, bool] | None) -> bool:
+    """A real calendar day written YYYY-MM-DD (answers cached in ``days``)."""
+    good = days.get(day) if days is not None else None
+    if good is None:
+        good = bool(_DAY.match(day)) and _real_day(day)
+        if days is not None:
+            days[day] = good
+    return good
 
 
 def _real_day(day: str) -> bool:
@@ -165,17 +183,18 @@ def apply_batch(
     rows: list[_Row] = []
     first_seen: dict[str, _Row] = {}
     parse = db.dialect != POSTGRES
+    days: dict[str, bool] = {}
     for index, item in enumerate(items):
-        row, reason = _validate(item, station, parse=parse)
-        rid = str(item.get("id")) if isinstance(item, dict) else f"#{index}"
+        row, reason = _validate(item, station, parse=parse, days=days)
         if row is None:
+            rid = str(item.get("id")) if isinstance(item, dict) else f"#{index}"
             results[index] = ItemResult(rid, REJECTED, reason=reason)
             continue
         row.index = index
         earlier = first_seen.get(row.record_id)
         if earlier is not None:  # the same id twice in one batch
             same = earlier.body_hash == row.body_hash and earlier.day == row.day
-            results[index] = ItemResult(rid, DUPLICATE if same else CONFLICT,
+            results[index] = ItemResult(row.record_id, DUPLICATE if same else CONFLICT,
                                         reason=None if same else "id_reused")
             continue
         first_seen[row.record_id] = row
@@ -197,7 +216,7 @@ def apply_batch(
 
 def _recent_days(rows: Sequence[_Row]) -> list[dt.date]:
     today = utcnow().date()
-    days = {dt.date.fromisoformat(r.day) for r in rows}
+    days = {dt.date.fromisoformat(day) for day in {r.day for r in rows}}
     return [d for d in days if today - dt.timedelta(days=60) <= d <= today + dt.timedelta(days=1)]
 
 
@@ -242,42 +261,75 @@ _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS upload_stage (division text, day date, record_id text, "
     "station_id text, kind text, body_hash text, body text) ON COMMIT DELETE ROWS"
 )
+_COLUMNS = "(division, day, record_id, station_id, kind, body_hash, body)"
+# The same test as the table's CHECK constraint `records_body_owner` (migration 0002).
+_STORED = (
+    "(SELECT true FROM records r WHERE r.division = s.division AND r.day = s.day "
+    "AND r.record_id = s.record_id)"
+)
+_OWNED = (
+    "coalesce(b -> 'division' = to_jsonb(division), false) "
+    "AND coalesce(b -> 'station_id' = to_jsonb(station_id), false)"
+)
 
 
 def _insert_postgres_bulk(tx: Tx, station: StationIdentity, rows: list[_Row]) -> dict[str, str]:
+    """Store ``rows``; returns each id's outcome (accepted, duplicate, conflict or a reason).
+
+    First, unless the batch looks like a retry, one COPY straight into ``records`` inside a
+    savepoint: the primary key refuses a stored id and the ``records_body_owner`` check a
+    body naming another division or station, either of which fails the whole COPY and rolls
+    back to the savepoint. Then (or for a retry) the batch goes through a staging table and
+    ``INSERT … ON CONFLICT DO NOTHING``, which answers row by row.
+    """
     if not rows:
         return {}
+    values = _tuples(station, rows)
+    if not _maybe_stored(tx, station, rows):
+        try:
+            with tx.conn.transaction(), tx.conn.cursor() as cur, \
+                    cur.copy(f"COPY records {_COLUMNS} FROM STDIN") as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
+        except (psycopg.IntegrityError, psycopg.DataError) as exc:
+            log.debug("direct COPY refused (%s); answering row by row", type(exc).__name__)
+        else:
+            return dict.fromkeys((r.record_id for r in rows), ACCEPTED)
     tx.execute(_STAGE)
+    # The per-row probes below are costed (without statistics for the staging table, and
+    # before run-time partition pruning) far above what they do; JIT compilation would cost
+    # more than the statements themselves. Transaction-scoped, so it works under PgBouncer.
+    tx.execute("SET LOCAL jit = off")
     with tx.conn.cursor() as cur:
-        with cur.copy(
-            "COPY upload_stage (division, day, record_id, station_id, kind, body_hash, body) "
-            "FROM STDIN"
-        ) as copy:
-            for values in _tuples(station, rows):
-                copy.write_row(values)
-        # The body's own division and station must be the caller's: checked here, where the
-        # body is parsed into jsonb anyway.
+        with cur.copy(f"COPY upload_stage {_COLUMNS} FROM STDIN") as copy:
+            for row_values in values:
+                copy.write_row(row_values)
+        # Rows stored already (a retried batch) are left out before their bodies are parsed;
+        # ON CONFLICT still settles a row another transaction stores meanwhile. Lookups are
+        # scalar subqueries, one primary-key probe per staged row: the staging table has no
+        # statistics, and a join plan could otherwise walk a whole day partition.
         cur.execute(
-            "INSERT INTO records (division, day, record_id, station_id, kind, body_hash, body) "
+            f"WITH fresh AS MATERIALIZED (SELECT s.* FROM upload_stage s WHERE {_STORED} IS NULL) "
+            f"INSERT INTO records {_COLUMNS} "
             "SELECT division, day, record_id, station_id, kind, body_hash, b FROM "
-            "(SELECT s.*, s.body::jsonb AS b FROM upload_stage s) x "
-            "WHERE b->>'division' = division AND b->>'station_id' = station_id "
-            "ON CONFLICT DO NOTHING RETURNING record_id"
+            "(SELECT f.*, f.body::jsonb AS b FROM fresh f) x "
+            f"WHERE {_OWNED} ON CONFLICT DO NOTHING RETURNING record_id"
         )
         inserted = {r[0] for r in cur.fetchall()}
         if len(inserted) == len(rows):
             return dict.fromkeys(inserted, ACCEPTED)
         cur.execute(
-            "SELECT s.record_id, r.body_hash = s.body_hash FROM upload_stage s "
-            "JOIN records r ON r.division = s.division AND r.day = s.day "
-            "AND r.record_id = s.record_id"
+            "SELECT s.record_id, (SELECT r.body_hash = s.body_hash FROM records r "
+            "WHERE r.division = s.division AND r.day = s.day AND r.record_id = s.record_id) "
+            "FROM upload_stage s"
         )
-        same = {r[0]: bool(r[1]) for r in cur.fetchall()}
+        same = {r[0]: bool(r[1]) for r in cur.fetchall() if r[1] is not None}
         missing = [r.record_id for r in rows if r.record_id not in same]
         if missing:
             cur.execute(
-                "SELECT record_id, CASE WHEN body::jsonb->>'division' IS DISTINCT FROM division "
-                "THEN 'division_mismatch' ELSE 'station_mismatch' END FROM upload_stage "
+                "SELECT record_id, CASE WHEN coalesce(b -> 'division' = to_jsonb(division), "
+                "false) THEN 'station_mismatch' ELSE 'division_mismatch' END "
+                "FROM (SELECT s.*, s.body::jsonb AS b FROM upload_stage s) x "
                 "WHERE record_id = ANY(%s)",
                 (missing,),
             )
@@ -289,6 +341,21 @@ def _insert_postgres_bulk(tx: Tx, station: StationIdentity, rows: list[_Row]) ->
     return out
 
 
+def _maybe_stored(tx: Tx, station: StationIdentity, rows: list[_Row]) -> bool:
+    """Whether the first or the last row is stored already: the batch is then most likely a
+    retry (the station resends a batch whose answer it never got), and the direct COPY would
+    only fail. A batch is stored whole or not at all, so its ends tell."""
+    first, last = rows[0], rows[-1]
+    found = tx.one(
+        "SELECT EXISTS (SELECT 1 FROM records WHERE division = ? AND day = ? "
+        "AND record_id = ?) OR EXISTS (SELECT 1 FROM records WHERE division = ? AND day = ? "
+        "AND record_id = ?)",
+        (station.division, first.day, first.record_id,
+         station.division, last.day, last.record_id),
+    )
+    return bool(found and found[0])
+
+
 def _insert_postgres_each(tx: Tx, station: StationIdentity, rows: list[_Row]) -> dict[str, str]:
     inserted: set[str] = set()
     same: dict[str, bool] = {}
@@ -296,10 +363,9 @@ def _insert_postgres_each(tx: Tx, station: StationIdentity, rows: list[_Row]) ->
         try:
             with tx.conn.transaction():  # a savepoint per item
                 got = tx.one(
-                    "INSERT INTO records (division, day, record_id, station_id, kind, "
-                    "body_hash, body) SELECT ?, ?, ?, ?, ?, ?, b FROM (SELECT ?::jsonb AS b) x "
-                    "WHERE b->>'division' = ? AND b->>'station_id' = ? "
-                    "ON CONFLICT DO NOTHING RETURNING record_id",
+                    f"INSERT INTO records {_COLUMNS} SELECT ?, ?, ?, ?, ?, ?, b FROM "
+                    "(SELECT ?::jsonb AS b, ?::text AS division, ?::text AS station_id) x "
+                    f"WHERE {_OWNED} ON CONFLICT DO NOTHING RETURNING record_id",
                     (*values, station.division, station.station_id),
                 )
         except psycopg.DataError:
@@ -383,14 +449,23 @@ def _apply_operation(tx: Tx, station: StationIdentity, row: _Row) -> str | None:
             f"status {current or '-'}"
         )
         return _hold(tx, station, row, subject, current, from_status, to_status, reason)
+    set_status(tx, station.division, row.kind, subject, station.station_id, to_status,
+               row.record_id)
+    return None
+
+
+def set_status(tx: Tx, division: str, kind: str, subject: str, station_id: str, status: str,
+               event_id: str) -> None:
+    """Record ``status`` as the server's state of a case (``case_event``) or aid request."""
+    table, key = ("case_state", "case_id") if kind == "case_event" else ("aid_state",
+                                                                           "request_id")
     tx.execute(
         f"INSERT INTO {table} (division, {key}, station_id, status, last_event, updated_at) "
         f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (division, {key}) DO UPDATE SET "
         "status = excluded.status, last_event = excluded.last_event, "
         "updated_at = excluded.updated_at, station_id = excluded.station_id",
-        (station.division, subject, station.station_id, to_status, row.record_id, iso(utcnow())),
+        (division, subject, station_id, status, event_id, iso(utcnow())),
     )
-    return None
 
 
 def _hold(
@@ -415,16 +490,23 @@ def _hold(
 
 
 def _touch_station(tx: Tx, station: StationIdentity, audit_head: dict[str, Any] | None) -> None:
+    """Note the station's visit and, if newer than the one kept, the head of its audit chain
+    (one statement: concurrent batches of a station queue on this row only briefly)."""
     now = iso(utcnow())
     seq = audit_head.get("seq") if isinstance(audit_head, dict) else None
     digest = audit_head.get("hash") if isinstance(audit_head, dict) else None
-    if isinstance(seq, int) and isinstance(digest, str) and len(digest) <= 128:
+    if isinstance(seq, int) and not isinstance(seq, bool) and isinstance(digest, str) \
+            and len(digest) <= 128 and -(2**63) <= seq < 2**63:
+        newer = "(audit_head_seq IS NULL OR audit_head_seq <= ?)"
         tx.execute(
-            "UPDATE stations SET last_seen_at = ?, audit_head_seq = ?, audit_head_hash = ?, "
-            "audit_head_at = ? WHERE station_id = ? "
-            "AND (audit_head_seq IS NULL OR audit_head_seq <= ?)",
-            (now, seq, digest, now, station.station_id, seq),
+            f"UPDATE stations SET last_seen_at = ?, "
+            f"audit_head_seq = CASE WHEN {newer} THEN ? ELSE audit_head_seq END, "
+            f"audit_head_hash = CASE WHEN {newer} THEN ? ELSE audit_head_hash END, "
+            f"audit_head_at = CASE WHEN {newer} THEN ? ELSE audit_head_at END "
+            "WHERE station_id = ?",
+            (now, seq, seq, seq, digest, seq, now, station.station_id),
         )
+        return
     tx.execute(
         "UPDATE stations SET last_seen_at = ? WHERE station_id = ?", (now, station.station_id)
     )

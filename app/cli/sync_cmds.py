@@ -14,7 +14,7 @@ from app.storage import audit
 from app.storage import settings as station_settings
 from app.storage.roles import Permission
 from app.sync import outbox_queue as oq
-from app.sync.engine import SyncEngine, SyncProgress, SyncReport
+from app.sync.engine import DEFAULT_BATCH_COUNT, SyncEngine, SyncProgress, SyncReport
 from app.sync.enrolment import enrol_station
 from app.text import t
 
@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--once", action="store_true",
                    help=t("只同步一次（默认按设置的间隔持续同步）",
                           "sync once (default: keep syncing at the configured interval)"))
-    p.add_argument("--batch", type=int, default=500, help=t("每批记录数", "records per batch"))
+    p.add_argument("--batch", type=int, default=DEFAULT_BATCH_COUNT,
+                   help=t("每批记录数", "records per batch"))
     p.set_defaults(func=cmd_sync)
 
 

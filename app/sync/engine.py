@@ -41,6 +41,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_CHANGE_PAGES = 500
+# Measured with bench/sync (docs/scale.md): 3,000 records (≈ 2.4 MB of JSON, ≈ 340 kB
+# gzipped) per batch and two batches in flight keep the station, the server and PostgreSQL
+# busy at once; smaller batches pay the per-batch costs (commits, round trips) more often,
+# a third batch in flight only adds contention on two cores.
+DEFAULT_BATCH_COUNT = 3000
+DEFAULT_BATCH_BYTES = 4_000_000
 
 
 class DbRunner(Protocol):
@@ -148,8 +154,8 @@ class SyncEngine:
         db: DbRunner,
         *,
         transport_factory: TransportFactory = default_transport,
-        batch_count: int = 500,
-        batch_bytes: int = 2_000_000,
+        batch_count: int = DEFAULT_BATCH_COUNT,
+        batch_bytes: int = DEFAULT_BATCH_BYTES,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         reconcile: bool = True,
@@ -242,13 +248,12 @@ class SyncEngine:
               head: dict[str, Any] | None, cancel: CancelToken,
               report: SyncReport) -> dict[str, Any]:
         """Upload one batch with retries (runs on an upload worker)."""
-        doc = {"batch_id": str(uuid.uuid4()), "items": [e.wire() for e in batch],
-               "audit_head": head}
+        data = oq.upload_document(batch, str(uuid.uuid4()), head)
 
         def failed(message: str) -> None:
             self.db.transaction(lambda c: oq.note_failed_attempt(c, batch, message))
 
-        answer = self._call(lambda: transport.post("/v1/upload", doc, compress=True),
+        answer = self._call(lambda: transport.post_json("/v1/upload", data, compress=True),
                             cancel, report, failed)
         if not isinstance(answer.get("results"), list):
             raise ProtocolError(t("服务器应答缺少逐条结果", "answer without per-item results"))
@@ -287,20 +292,24 @@ class SyncEngine:
                 except Exception:  # noqa: BLE001 - the first failure is the one reported
                     continue
 
+        def fill(pool: ThreadPoolExecutor) -> None:
+            nonlocal after
+            while len(in_flight) < self.pipeline:
+                cancel.check()
+                batch = self.db.run(functools.partial(
+                    oq.next_batch, after_seq=after, max_count=count,
+                    max_bytes=self.batch_bytes))
+                if not batch:
+                    return
+                after = batch[-1].seq
+                in_flight.append((batch, pool.submit(self._send, transport, batch, head,
+                                                     cancel, report)))
+
         with ThreadPoolExecutor(max_workers=self.pipeline,
                                 thread_name_prefix="griddesk-upload") as pool:
             try:
                 while True:
-                    while len(in_flight) < self.pipeline:
-                        cancel.check()
-                        batch = self.db.run(functools.partial(
-                            oq.next_batch, after_seq=after, max_count=count,
-                            max_bytes=self.batch_bytes))
-                        if not batch:
-                            break
-                        after = batch[-1].seq
-                        in_flight.append((batch, pool.submit(self._send, transport, batch, head,
-                                                             cancel, report)))
+                    fill(pool)
                     if not in_flight:
                         break
                     batch, future = in_flight.popleft()
@@ -312,7 +321,13 @@ class SyncEngine:
                         drain()  # too big for the server: go back and send halves
                         after, count = batch[0].seq - 1, max(1, len(batch) // 2)
                         continue
-                    apply(batch, answer)
+                    # Send the next batch before recording this answer, so that the server
+                    # keeps `pipeline` batches to work on while the station writes; the
+                    # answer is recorded whatever happens while sending.
+                    try:
+                        fill(pool)
+                    finally:
+                        apply(batch, answer)
             finally:
                 drain()
 

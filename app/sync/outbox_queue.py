@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from app.text import t
 from app.timeutil import iso_utc
 
@@ -44,16 +46,21 @@ def reason_text(status: str, reason: str | None) -> str:
     return t(f"同步被拒：{zh}（{reason}）", f"sync refused: {en} ({reason})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """One pending outbox row as sent to the server."""
+    """One pending outbox row as sent to the server.
+
+    ``item`` is the upload item, already JSON (UTF-8): SQLite writes it while reading the
+    row (``json_object``), so the body is copied once, escaped in C, and never becomes a
+    Python string on the way out.
+    """
 
     seq: int
     record_id: str
     kind: str
-    body: str
     body_hash: str
     created_at: str
+    item: bytes
 
     @property
     def day(self) -> str:
@@ -61,28 +68,37 @@ class OutboxEntry:
         return self.created_at[:10]
 
     def wire(self) -> dict[str, str]:
-        """The upload item."""
-        return {"id": self.record_id, "kind": self.kind, "day": self.day,
-                "hash": self.body_hash, "body": self.body}
+        """The upload item as a dict (``id``, ``kind``, ``day``, ``hash``, ``body``)."""
+        doc: dict[str, str] = orjson.loads(self.item)
+        return doc
 
 
 def next_batch(conn: Any, after_seq: int, max_count: int, max_bytes: int) -> list[OutboxEntry]:
-    """Pending entries after ``after_seq`` in order, bounded by count and body bytes."""
+    """Pending entries after ``after_seq`` in order, bounded by count and by the bytes of
+    the upload items (at least one entry, however large)."""
     rows = conn.execute(
-        "SELECT seq, record_id, kind, body, body_hash, created_at FROM outbox "
-        "WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, record_id, kind, body_hash, created_at, "
+        "CAST(json_object('id', record_id, 'kind', kind, 'day', substr(created_at, 1, 10), "
+        "'hash', body_hash, 'body', body) AS BLOB) "
+        "FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
         (after_seq, max_count),
     ).fetchall()
     batch: list[OutboxEntry] = []
     size = 0
-    for row in rows:
-        entry = OutboxEntry(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),
-                            str(row[5]))
-        size += len(entry.body.encode("utf-8")) + 200
+    for seq, record_id, kind, body_hash, created_at, item in rows:
+        size += len(item) + 1  # the item as sent, and its comma
         if batch and size > max_bytes:
             break
-        batch.append(entry)
+        batch.append(OutboxEntry(seq, record_id, kind, body_hash, created_at, bytes(item)))
     return batch
+
+
+def upload_document(batch: list[OutboxEntry], batch_id: str, head: dict[str, Any] | None
+                    ) -> bytes:
+    """The ``/v1/upload`` request body (JSON, UTF-8) for ``batch``."""
+    return b"".join((b'{"batch_id":', orjson.dumps(batch_id), b',"audit_head":',
+                     orjson.dumps(head), b',"items":[', b",".join(e.item for e in batch),
+                     b"]}"))
 
 
 @dataclass
@@ -100,50 +116,62 @@ def apply_answers(conn: Any, batch: list[OutboxEntry], results: Iterable[Mapping
                   now: float | None = None) -> AppliedAnswers:
     """Move answered entries out of ``pending`` (call inside one transaction)."""
     stamp = iso_utc(time.time() if now is None else now)
-    wanted = {e.record_id for e in batch}
+    seq_of = {e.record_id: e.seq for e in batch}
     out = AppliedAnswers()
-    sent: list[tuple[str | None, str, str]] = []
-    quarantined: list[tuple[str, str]] = []
+    plain: list[int] = []  # sent, no note: one statement for all of them
+    noted: list[tuple[str, str, int]] = []
+    quarantined: list[tuple[str, int]] = []
     answered: set[str] = set()
     for result in results:
         rid = result.get("id")
         status = result.get("status")
-        if not isinstance(rid, str) or rid not in wanted or rid in answered:
+        if not isinstance(rid, str) or rid not in seq_of or rid in answered:
             continue
         answered.add(rid)
         if status in SENT_STATUSES:
             note = result.get("note")
-            note_text = t(f"已提交，待主管复核：{note}", f"sent; held for review: {note}") \
-                if isinstance(note, str) and note else None
-            sent.append((note_text, stamp, rid))
+            if isinstance(note, str) and note:
+                noted.append((t(f"已提交，待主管复核：{note}", f"sent; held for review: {note}"),
+                              stamp, seq_of[rid]))
+                out.held += 1
+            else:
+                plain.append(seq_of[rid])
             out.sent += 1
             out.duplicates += status == "duplicate"
-            out.held += note_text is not None
         elif status in QUARANTINE_STATUSES:
             reason = result.get("reason")
             quarantined.append((reason_text(str(status), reason if isinstance(reason, str)
-                                            else None), rid))
+                                            else None), seq_of[rid]))
             out.quarantined += 1
+    if plain:
+        # The answered sequence numbers travel as one JSON array (exact: only entries of
+        # this batch that are still pending move).
+        conn.execute(
+            "UPDATE outbox SET state = 'sent', last_error = NULL, sent_at = ?, "
+            "attempts = attempts + 1 WHERE state = 'pending' "
+            "AND seq IN (SELECT value FROM json_each(?))",
+            (stamp, json.dumps(plain)),
+        )
     conn.executemany(
         "UPDATE outbox SET state = 'sent', last_error = ?, sent_at = ?, attempts = attempts + 1 "
-        "WHERE record_id = ? AND state = 'pending'",
-        sent,
+        "WHERE seq = ? AND state = 'pending'",
+        noted,
     )
     conn.executemany(
         "UPDATE outbox SET state = 'quarantined', last_error = ?, attempts = attempts + 1 "
-        "WHERE record_id = ? AND state = 'pending'",
+        "WHERE seq = ? AND state = 'pending'",
         quarantined,
     )
-    out.unanswered = len(wanted - answered)
+    out.unanswered = len(seq_of) - len(answered)
     return out
 
 
 def note_failed_attempt(conn: Any, batch: list[OutboxEntry], error: str) -> None:
     """Count a failed try on the batch's entries (they stay pending)."""
-    conn.executemany(
+    conn.execute(
         "UPDATE outbox SET attempts = attempts + 1, last_error = ? "
-        "WHERE record_id = ? AND state = 'pending'",
-        [(error, e.record_id) for e in batch],
+        "WHERE state = 'pending' AND seq IN (SELECT value FROM json_each(?))",
+        (error, json.dumps([e.seq for e in batch])),
     )
 
 

@@ -17,6 +17,7 @@ import json
 import time
 from typing import Any
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -121,10 +122,15 @@ class Transport:
 
     def post(self, path: str, doc: Any, *, compress: bool = False) -> dict[str, Any]:
         """POST a JSON document (gzip-compressed when asked)."""
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self.post_json(path, encode_json(doc), compress=compress)
+
+    def post_json(self, path: str, data: bytes, *, compress: bool = False) -> dict[str, Any]:
+        """POST an already encoded JSON document (UTF-8)."""
         headers = {"Content-Type": "application/json"}
         if compress:
-            data = gzip.compress(data, compresslevel=3)
+            # Level 1: on these bodies (canonical JSON records) it compresses within a few
+            # per cent of level 3-6 at a fraction of the CPU time.
+            data = gzip.compress(data, compresslevel=1)
             headers["Content-Encoding"] = "gzip"
         return self._request("POST", path, data=data, extra=headers)
 
@@ -154,9 +160,12 @@ class Transport:
 
     def _answer(self, status: int, body: bytes) -> dict[str, Any]:
         try:
-            doc = json.loads(body) if body else {}
-        except ValueError:
-            doc = None
+            doc = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            try:
+                doc = json.loads(body)
+            except (ValueError, RecursionError):
+                doc = None
         if isinstance(doc, dict) and isinstance(doc.get("server_time"), int | float):
             self.last_server_time = float(doc["server_time"])
         reason = str(doc.get("error", "")) if isinstance(doc, dict) else ""
@@ -171,6 +180,14 @@ class Transport:
         if not isinstance(doc, dict):
             raise OutcomeUnknown(t("服务器应答无法读取，将重试", "unreadable answer; will retry"))
         return doc
+
+
+def encode_json(doc: Any) -> bytes:
+    """Compact UTF-8 JSON (non-ASCII as is), as ``json.dumps(ensure_ascii=False)`` writes it."""
+    try:
+        return orjson.dumps(doc)
+    except TypeError:  # e.g. an integer beyond 64 bits: the standard encoder copes
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,20 +37,25 @@ from tests.helpers.server_fixtures import (
     add_screenings,
     pg_database,
 )
+from tests.helpers.station_fixtures import FAST, PASSWORDS
 
 FIGURES: collections.Counter[str] = collections.Counter()
 RETRY = RetryPolicy(attempts=30, base=0.01, cap=0.1)
 
 
-def check_invariants(station: PlainStationDb, server_db: Database) -> dict[str, int]:
-    """Lost and duplicated records of one station; asserts both are zero."""
-    local = dict(station.run(lambda c: c.execute(
-        "SELECT record_id, body_hash FROM outbox").fetchall()))
+def check_invariants(station: Any, server_db: Database) -> dict[str, int]:
+    """Lost and duplicated records of one station; asserts both are zero.
+
+    ``station`` is a plain station database or ``Station.db`` of an encrypted one.
+    """
+    local = dict(station.run(lambda c: [tuple(r) for r in c.execute(
+        "SELECT record_id, body_hash FROM outbox").fetchall()]))
     states = station.run(oq.counts)
+    station_id = station.run(lambda c: c.execute("SELECT station_id FROM station").fetchone()[0])
     with server_db.transaction() as tx:
         rows = tx.query("SELECT record_id, body_hash FROM records WHERE station_id = ?",
-                        (station.station_id,))
-    server = dict(rows)
+                        (station_id,))
+    server: dict[str, str] = dict(rows)
     lost = len(set(local) - set(server))
     duplicated = len(rows) - len(server)
     wrong = sum(1 for rid, h in local.items() if server.get(rid, h) != h)
@@ -162,3 +170,63 @@ def test_station_killed_mid_sync_resumes(central: ServerThread, tmp_path: Path) 
     assert report.duplicates >= 1  # the server had committed what the dead station never marked
     check_invariants(station, central.db)
     station.close()
+
+
+def _pump(stream: Any, into: queue.Queue[str]) -> None:
+    for line in stream:
+        into.put(line)
+
+
+def test_encrypted_station_killed_mid_sync_resumes(central: ServerThread, station_dir: Path
+                                                   ) -> None:
+    """The same, with a real encrypted station (SQLCipher, key slots) in the killed process."""
+    from app.storage.station import Station
+
+    station = Station.open(station_dir, kdf=FAST)
+    station.unlock("admin", PASSWORDS["admin"])
+    code, _ = issue_code(central.db, "450103", dt.timedelta(hours=1))
+    enrol_station(station.db, central.url, code)
+    add_screenings(station.db, 400, seed=4)
+    station.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRIDDESK_TEST_FAST_KDF": "1"}
+    kills = 0
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.server_fixtures", "sync-encrypted",
+             str(station_dir), "40", "0.15"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        assert proc.stdout is not None
+        reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 30
+        batches = 0
+        while batches < 2 and proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if "sent" in json.loads(lines.get(timeout=0.2)):
+                    batches += 1
+            except queue.Empty:
+                continue
+        time.sleep(0.07)  # land somewhere inside a batch: committed on the server, not here
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(10)
+        reader.join(10)
+        assert proc.stderr is not None
+        proc.stderr.close()
+        proc.stdout.close()
+    FIGURES["encrypted_station_killed"] += kills
+    assert kills >= 2
+    station = Station.open(station_dir, kdf=FAST)
+    station.unlock("worker1", PASSWORDS["worker1"])
+    try:
+        credential = station.db.run(lambda c: oq.get_state(c, "credential"))["credential"]
+        with FaultProxy(central.port) as proxy:
+            report = SyncEngine(station.db, retry=RETRY, transport_factory=lambda c: Transport(
+                proxy.url, credential, timeout=(1.0, 5.0))).run()
+        assert report.outcome == "ok", report.error
+        assert report.duplicates >= 1  # committed on the server, never marked by the dead run
+        check_invariants(station.db, central.db)
+    finally:
+        station.close()

@@ -7,8 +7,9 @@
   ``run``/``transaction`` interface of ``Station.db`` (the sync engine is tested on both).
 - :func:`add_screenings`: outbox entries as the record services write them.
 
-Run as a script (``python -m tests.helpers.server_fixtures sync DB``), it performs sync
-runs on a plain station database until the outbox is empty: the process the tests kill.
+Run as a script (``python -m tests.helpers.server_fixtures sync DB``, or ``sync-encrypted
+DIR`` for a real encrypted station), it performs sync runs until the outbox is empty: the
+process the tests kill.
 """
 
 from __future__ import annotations
@@ -218,11 +219,29 @@ def store_credential(db: Any, server_url: str, credential: str) -> None:
     db.transaction(save)
 
 
-def _sync_until_empty(db_path: str, batch: int, pause: float) -> int:
-    """Script entry: sync runs until nothing is pending (killed by tests mid-way)."""
-    from app.sync.engine import RetryPolicy, SyncEngine
+def _sync_until_empty(db_path: str, batch: int, pause: float, encrypted: bool = False) -> int:
+    """Script entry: sync runs until nothing is pending (killed by tests mid-way).
 
-    db = PlainStationDb(Path(db_path))
+    ``db_path`` is a plain station database, or with ``encrypted`` the folder of a real
+    encrypted station (app.storage.station.Station; the test templates' passwords, key
+    derivation per ``GRIDDESK_TEST_FAST_KDF``). One JSON line per applied batch
+    (``{"sent": total so far}``) and per finished run goes to standard output.
+    """
+    from app.sync.engine import RetryPolicy, SyncEngine, SyncProgress
+
+    closer: Callable[[], None]
+    if encrypted:
+        from app.cli.auth import kdf_from_env
+        from app.storage.station import Station
+        from tests.helpers.station_fixtures import PASSWORDS
+
+        station = Station.open(Path(db_path), kdf=kdf_from_env())
+        station.unlock("worker1", PASSWORDS["worker1"])
+        db: Any = station.db
+        closer = station.close
+    else:
+        plain = PlainStationDb(Path(db_path))
+        db, closer = plain, plain.close
     engine = SyncEngine(db, batch_count=batch, retry=RetryPolicy(attempts=4, base=0.05, cap=0.3),
                         reconcile=False)
     if pause:
@@ -234,18 +253,28 @@ def _sync_until_empty(db_path: str, batch: int, pause: float) -> int:
             time.sleep(pause)
             return original(conn, *args, **kwargs)
 
-        outbox_queue.apply_answers = slow  # type: ignore[assignment]
-    for _ in range(200):
-        report = engine.run()
-        print(json.dumps({"outcome": report.outcome, "sent": report.sent}), flush=True)
-        if report.outcome == "ok" and report.pending_after == 0:
-            return 0
-    return 1
+        outbox_queue.apply_answers = slow
+
+    def progress(p: SyncProgress) -> None:
+        if p.phase == "upload" and p.done:
+            print(json.dumps({"sent": p.done}), flush=True)
+
+    try:
+        for _ in range(200):
+            report = engine.run(progress=progress)
+            print(json.dumps({"outcome": report.outcome, "sent": report.sent}), flush=True)
+            if report.outcome == "ok" and report.pending_after == 0:
+                return 0
+        return 1
+    finally:
+        closer()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 3 and sys.argv[1] == "sync":
+    if len(sys.argv) >= 3 and sys.argv[1] in ("sync", "sync-encrypted"):
         sys.exit(_sync_until_empty(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 50,
-                                   float(sys.argv[4]) if len(sys.argv) > 4 else 0.0))
-    print("usage: python -m tests.helpers.server_fixtures sync DB [BATCH] [PAUSE]")
+                                   float(sys.argv[4]) if len(sys.argv) > 4 else 0.0,
+                                   encrypted=sys.argv[1] == "sync-encrypted"))
+    print("usage: python -m tests.helpers.server_fixtures sync DB [BATCH] [PAUSE]\n"
+          "       python -m tests.helpers.server_fixtures sync-encrypted DIR [BATCH] [PAUSE]")
     sys.exit(2)

@@ -6,7 +6,10 @@ import hashlib
 import json
 from typing import Any
 
-from server.db import Database
+import psycopg
+import pytest
+
+from server.db import POSTGRES, Database
 from server.enrolment import StationIdentity
 from server.stats import collect
 from server.upload import apply_batch
@@ -100,3 +103,39 @@ def test_audit_head_is_kept(db: Database) -> None:
     apply_batch(db, station, [], {"seq": 5, "hash": "cd" * 32})  # older head: ignored
     st = collect(db)["stations"][0]
     assert (st["audit_head_seq"], st["audit_head_hash"]) == (7, "ab" * 32)
+
+
+def test_a_stored_record_inside_a_new_batch_is_still_answered_per_item(db: Database) -> None:
+    # the batch's ends are new (so PostgreSQL tries one COPY straight into `records`), but a
+    # record in the middle is stored already: the COPY is refused and rolled back, and the
+    # batch is answered row by row
+    station, _ = enrolled(db)
+    stored = [item(station, "mid-1", n=1), item(station, "mid-2", n=2)]
+    assert statuses(apply_batch(db, station, stored)) == ["accepted"] * 2
+    batch = [item(station, "new-1"), stored[0], item(station, "mid-2", n=99),
+             item(station, "new-2")]
+    result = apply_batch(db, station, batch)
+    assert statuses(result) == ["accepted", "duplicate", "conflict", "accepted"]
+    assert collect(db)["tables"]["records"] == 4 and collect(db)["duplicate_record_ids"] == 0
+
+
+def test_the_body_must_name_the_division_as_a_string(db: Database) -> None:
+    station, _ = enrolled(db)
+    body = json.dumps({"id": "num", "station_id": station.station_id,
+                       "division": int(station.division)}, sort_keys=True,
+                      separators=(",", ":"))
+    numeric = {"id": "num", "kind": "screening", "day": "2026-12-04", "body": body,
+               "hash": hashlib.sha256(body.encode()).hexdigest()}
+    result = apply_batch(db, station, [item(station, "a"), numeric, item(station, "b")])
+    assert statuses(result) == ["accepted", "rejected", "accepted"]
+    assert result[1].reason == "division_mismatch"
+
+
+def test_postgresql_itself_refuses_a_body_of_another_division(db: Database) -> None:
+    if db.dialect != POSTGRES:
+        pytest.skip("the CHECK constraint is PostgreSQL's (migration 0002)")
+    with pytest.raises(psycopg.errors.CheckViolation), db.transaction() as tx:
+        tx.execute(
+            "INSERT INTO records (division, day, record_id, station_id, kind, body_hash, body) "
+            "VALUES ('450103', '2026-12-04', 'x', 'st-1', 'screening', 'h', "
+            "'{\"division\": \"450200\", \"station_id\": \"st-1\"}')")

@@ -111,8 +111,9 @@ def test_cancel_stops_between_batches_and_the_next_run_resumes(
             token.cancel()
 
     report = engine(enrolled, batch_count=20).run(token, cancel_after_first)
-    # the batch already in flight is still answered and kept
-    assert report.outcome == "cancelled" and report.sent in (20, 40)
+    # the batches already in flight (at most `pipeline` = 2 besides the one just answered)
+    # are still answered and kept; nothing new is sent
+    assert report.outcome == "cancelled" and report.sent in (20, 40, 60)
     assert states(enrolled)["pending"] == 100 - report.sent
     assert engine(enrolled, batch_count=20).run().sent == 100 - report.sent
     assert collect(server.db)["tables"]["records"] == 100
@@ -166,3 +167,24 @@ def test_reconciled_days_may_be_purged_after_retention(enrolled: PlainStationDb,
     assert {(d, bool(e)) for d, e in bodies if d == "2026-10-01"} == {("2026-10-01", True)}
     assert sum(1 for _, e in bodies if not e) == 4
     assert engine(enrolled, retention_days=30).run().reconciled_days == 0
+
+
+def test_held_operations_are_sent_with_the_servers_note(enrolled: PlainStationDb,
+                                                        server: ServerThread) -> None:
+    add_screenings(enrolled, 5, seed=9)
+
+    def ops(conn: Any) -> None:
+        enqueue(conn, "case_event", "ev-1", {"case_id": "c1", "from_status": None,
+                                             "to_status": "active"})
+        enqueue(conn, "case_event", "ev-2", {"case_id": "c1", "from_status": "released",
+                                             "to_status": "transferred"})
+
+    enrolled.transaction(ops)
+    add_screenings(enrolled, 5, seed=10)
+    report = engine(enrolled).run()
+    assert report.outcome == "ok" and report.sent == 12 and report.held == 1
+    assert states(enrolled) == {"pending": 0, "sent": 12, "quarantined": 0}
+    notes = dict(enrolled.run(lambda c: c.execute(
+        "SELECT record_id, last_error FROM outbox WHERE kind = 'case_event'").fetchall()))
+    assert notes["ev-1"] is None and "待主管复核" in notes["ev-2"]
+    assert collect(server.db)["tables"]["review_queue"] == 1

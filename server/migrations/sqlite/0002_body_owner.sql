@@ -1,0 +1,3 @@
+-- Version 2 (kept in step with PostgreSQL, where `records` gains a CHECK that a body names
+-- the row's own division and station). The embedded back end parses every body in Python
+-- before storing it and checks the same thing there, so there is nothing to change here.
