@@ -1,8 +1,9 @@
 """The sync API (FastAPI). Every answer carries the server time (body and `X-Server-Time`).
 
 Endpoints (all under ``/v1``): ``ping`` (no credential), ``enrol`` (an enrolment code),
-``station``, ``upload``, ``changes``, ``reconcile`` and ``review`` (a station credential;
-the review queue of the station's own division only). The OpenAPI
+``station``, ``upload``, ``changes``, ``reconcile``, ``review`` and ``reports/daily`` (a
+station credential; the review queue and the daily reports of the station's own division
+only). The OpenAPI
 document is served at ``/openapi.json`` and kept in ``docs/openapi.json``.
 """
 
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import changes as changes_mod
+from server import reports as reports_mod
 from server import review as review_mod
 from server.db import Database
 from server.enrolment import (
@@ -35,6 +37,7 @@ from server.upload import MAX_ITEMS, apply_batch
 API_VERSION = "1"
 MAX_COMPRESSED = 16 * 1024 * 1024
 MAX_BODY = 64 * 1024 * 1024
+MAX_REPORT = 1024 * 1024
 
 
 # --- documented shapes -------------------------------------------------------------------
@@ -167,6 +170,37 @@ class ReviewResolveResponse(ServerTime):
     item: ReviewItem
 
 
+class StationDailyReport(BaseModel, extra="allow"):
+    """A station's ``DailyReport.to_dict()`` for one date, scope ``station`` (every other
+    field of the report as the station computed it: screenings, isolation, aid, sync)."""
+
+    date: str = Field(description="YYYY-MM-DD, China time")
+    scope: str = Field(description="station (only whole-station reports are summed)")
+    station_id: str = Field(description="the uploading station")
+    division: str = Field(description="the uploading station's division")
+    generated_at: str = Field(description="ISO UTC; the newest report of a date is kept")
+
+
+class ReportStoredResponse(ServerTime):
+    date: str
+    station_id: str
+    stored: bool = Field(description="false when a report generated later is already kept")
+    generated_at: str = Field(description="the kept report's generation time")
+
+
+class ReportStation(BaseModel):
+    station_id: str
+    generated_at: str | None
+
+
+class DivisionReportResponse(ServerTime):
+    division: str
+    date: str
+    stations: list[ReportStation] = Field(description="the stations summed, with the "
+                                                      "generation time of each one's report")
+    report: dict[str, Any] = Field(description="the summed DailyReport (to_dict form)")
+
+
 class ErrorResponse(ServerTime):
     error: str
     message: str
@@ -251,7 +285,7 @@ def _upload_answer(db: Database, station: StationIdentity, raw: bytes,
 
 def _schema_components() -> dict[str, Any]:
     components: dict[str, Any] = {}
-    for model in (UploadRequest, ReconcileRequest):
+    for model in (UploadRequest, ReconcileRequest, StationDailyReport):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema
@@ -365,8 +399,45 @@ def create_app(db: Database) -> FastAPI:
                                   if req.by.strip() else "", req.note)
         return {"item": item, "server_time": time.time()}
 
+    _install_report_routes(app, db, errors)
     _install_openapi(app)
     return app
+
+
+def _install_report_routes(app: FastAPI, db: Database,
+                           errors: dict[int | str, dict[str, Any]]) -> None:
+    """``/v1/reports/daily``: a station's daily report in, its division's sum out."""
+
+    @app.post(
+        "/v1/reports/daily",
+        response_model=ReportStoredResponse,
+        responses={**errors, 400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/StationDailyReport"}}}}},
+    )
+    async def report_upload(request: Request, station: Station) -> dict[str, Any]:
+        raw = await request.body()
+        if len(raw) > MAX_REPORT:
+            raise BadRequest(413, "too_large", "report too large")
+        doc = _decode_body(raw, request.headers.get("content-encoding"))
+        if len(orjson.dumps(doc)) > MAX_REPORT:
+            raise BadRequest(413, "too_large", "report too large")
+        kept = await run_in_threadpool(reports_mod.store_report, db, station, doc)
+        return {**kept, "server_time": time.time()}
+
+    @app.get(
+        "/v1/reports/daily",
+        response_model=DivisionReportResponse,
+        responses={**errors, 400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    )
+    def division_report(
+        station: Station,
+        date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                   description="YYYY-MM-DD, China time")],
+    ) -> dict[str, Any]:
+        found = reports_mod.division_report(db, station.division, reports_mod.parse_day(date))
+        return {**found, "server_time": time.time()}
+
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -382,6 +453,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _review(request: Request, exc: review_mod.ReviewError) -> JSONResponse:
         status = {"not_found": 404, "already_resolved": 409}.get(exc.reason, 400)
         return _error(status, exc.reason, exc.message)
+
+    @app.exception_handler(reports_mod.ReportError)
+    async def _report(request: Request, exc: reports_mod.ReportError) -> JSONResponse:
+        return _error(exc.status, exc.reason, exc.message)
 
     @app.exception_handler(BadRequest)
     async def _bad(request: Request, exc: BadRequest) -> JSONResponse:

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.cli.auth import add_station_arguments, open_session
 from app.errors import KnownError
-from app.reports.export import FORMATS, export_report, load_report
+from app.reports.export import FORMATS, export_division_report, export_report, load_report
 from app.reports.localday import today_local
 from app.reports.model import Scope
 from app.text import t
@@ -41,6 +41,10 @@ def register(sub: Any) -> None:
     p.add_argument("--scope", default="station",
                    help=t("范围：station、grid:网格名 或 township:街道名",
                           "scope: station, grid:NAME or township:NAME"))
+    p.add_argument("--division", action="store_true",
+                   help=t("从中心下载本辖区各站点的汇总报表（需联网、本站已注册；不含个人信息）",
+                          "download the division aggregate from the centre (online, enrolled "
+                          "station; no personal data)"))
     p.add_argument("--reveal", action="store_true",
                    help=t("显示完整个人信息（仅主管，须填写 --reason，记入审计日志）",
                           "show personal data in full (supervisor; needs --reason; audited)"))
@@ -55,6 +59,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise KnownError(t("--reveal 需要同时填写 --reason", "--reveal needs --reason"))
     if args.format != "json" and args.out is None:
         raise KnownError(t("请用 --out 指定输出文件", "give the output file with --out"))
+    if args.division:
+        return _division(args)
     station, session = open_session(args)
     try:
         day = args.date or today_local(station.clock.now())
@@ -78,4 +84,30 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"{''.join(result.missing_glyphs)}",
                 f"griddesk: note: no font shows these characters; printed as □ in the PDF: "
                 f"{''.join(result.missing_glyphs)}"), file=sys.stderr)
+    return 0
+
+
+def _division(args: argparse.Namespace) -> int:
+    """``report --division``: the aggregate from the centre, written to ``--out``."""
+    from app.sync.daily_upload import download_division_report
+
+    if args.reveal or args.scope != "station":
+        raise KnownError(t("汇总报表不含个人信息，也不分范围：不能与 --reveal、--scope 同用",
+                           "the aggregate has no personal data and no scope: --reveal and "
+                           "--scope do not apply"))
+    if args.out is None:
+        raise KnownError(t("请用 --out 指定输出文件", "give the output file with --out"))
+    station, session = open_session(args)
+    try:
+        day = args.date or today_local(station.clock.now())
+        result = export_division_report(
+            station, session, day, args.format, args.out.resolve(),
+            lambda d: download_division_report(station.db, d))
+    finally:
+        station.close()
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        print(t(f"已写入 {result.path}（{result.scope} 汇总）",
+                f"wrote {result.path} ({result.scope} aggregate)"))
     return 0

@@ -84,16 +84,23 @@ def sum_reports(reports: Iterable[DailyReport | dict[str, Any]], division: str,
 
 
 def fetch_division_report(get_json: Callable[[str, dict[str, str]], Any], division: str,
-                          day: date) -> DailyReport:
-    """Download the division aggregate from the centre.
+                          day: date) -> tuple[DailyReport, list[dict[str, Any]]]:
+    """Download the division aggregate from the centre: the report and the stations summed.
 
     ``get_json(path, params)`` is the sync transport's authenticated GET (injected, so this
-    module holds no HTTP code); the server answers ``GET /api/v1/reports/daily`` with
-    ``{"division", "date", "stations", "report"}`` where ``report`` is a ``to_dict`` form.
+    module holds no HTTP code); the server answers ``GET /v1/reports/daily?date=…`` for the
+    caller's own division with ``{"division", "date", "stations", "report"}`` where
+    ``report`` is a ``to_dict`` form. ``division`` is the one the station is enrolled in; an
+    answer for another division or date is refused.
     """
-    answer = get_json("/api/v1/reports/daily", {"division": division, "date": day.isoformat()})
+    answer = get_json("/v1/reports/daily", {"date": day.isoformat()})
     try:
-        return DailyReport.from_dict(answer["report"])
-    except (KeyError, TypeError, ValueError) as exc:
+        report = DailyReport.from_dict(answer["report"])
+        stations = [dict(s) for s in answer.get("stations") or []]
+        if answer["division"] != division or report.division != division \
+                or report.date != day.isoformat():
+            raise ValueError("another division or date")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise KnownError(t("中心返回的汇总报表格式不对",
                            "the centre's aggregate report is malformed")) from exc
+    return report, stations

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -25,7 +26,7 @@ from app.reports.csv_writer import write_csv
 from app.reports.daily import compute_daily_report, report_as_of
 from app.reports.details import ScreeningScan, attention_rows, detail_tables
 from app.reports.model import DailyReport, Scope
-from app.reports.output import Progress
+from app.reports.output import Progress, atomic_target
 from app.reports.pdf_writer import ATTENTION_LIMIT, write_pdf
 from app.reports.xlsx_writer import write_xlsx
 from app.storage import activity, audit
@@ -34,6 +35,8 @@ from app.storage.station import Station
 from app.text import t
 
 FORMATS = ("xlsx", "pdf", "csv")
+DIVISION_FORMATS = (*FORMATS, "json")
+DivisionFetch = Callable[[date], tuple[DailyReport, list[dict[str, Any]]]]
 
 
 @dataclass
@@ -143,6 +146,53 @@ def export_report(station: Station, session: Session, day: date, fmt: str, path:
         message = t(f"已导出 {day} 日报（{fmt.upper()}，{rows} 行明细）到 {path}",
                     f"exported the {day} report ({fmt.upper()}, {rows} detail rows) to {path}")
         activity.record(conn, "export", "warning" if missing else "ok", message, session.username)
+
+    station.db.transaction(record)
+    return result
+
+
+def export_division_report(station: Station, session: Session, day: date, fmt: str,
+                           path: Path, fetch: DivisionFetch) -> ExportResult:
+    """Download the division aggregate for ``day`` (``fetch``, e.g.
+    ``app.sync.daily_upload.download_division_report``) and write it as ``fmt`` (xlsx, pdf,
+    csv or json) to ``path``; needs EXPORT; audited like a station export.
+
+    An aggregate holds counts only (no personal data, nothing to mask or reveal) and no
+    detail rows: the writers leave the detail sheets and the attention list out.
+    """
+    if fmt not in DIVISION_FORMATS:
+        raise KnownError(t(f"不支持的格式「{fmt}」：应为 xlsx、pdf、csv 或 json",
+                           f"unknown format '{fmt}': use xlsx, pdf, csv or json"))
+    station.require(session, Permission.EXPORT)
+    path = Path(path)
+    started = time.perf_counter()
+    report, stations = fetch(day)
+    note = t("汇总数据，不含个人信息", "aggregate counts, no personal data")
+    missing: set[str] = set()
+    if fmt == "pdf":
+        missing = write_pdf(report, None, path, note)
+    elif fmt == "json":
+        with atomic_target(path) as tmp:
+            tmp.write_text(json.dumps({"stations": stations, "report": report.to_dict()},
+                                      ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        writer = write_xlsx if fmt == "xlsx" else write_csv
+        writer(lambda: report, [], path, note)
+    scope = f"division:{report.division}"
+    result = ExportResult(str(path), fmt, day.isoformat(), scope, 0, False, _sha256(path),
+                          round(time.perf_counter() - started, 3), sorted(missing))
+
+    def record(conn: Any) -> None:
+        audit.append(conn, session.username, "report_exported",
+                     f"division-report:{day.isoformat()}",
+                     {"date": day.isoformat(), "format": fmt, "scope": scope,
+                      "file": path.name, "stations": len(stations), "sha256": result.sha256})
+        message = t(f"已导出辖区 {report.division} {day} 汇总报表（{fmt.upper()}，"
+                    f"{len(stations)} 个站点）到 {path}",
+                    f"exported the {day} aggregate of division {report.division} "
+                    f"({fmt.upper()}, {len(stations)} stations) to {path}")
+        activity.record(conn, "export", "warning" if missing else "ok", message,
+                        session.username)
 
     station.db.transaction(record)
     return result

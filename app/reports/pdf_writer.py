@@ -166,7 +166,7 @@ def _sections_table(report: DailyReport, fonts: FontChain, style: _Styles) -> Ta
 
 
 def _story(report: DailyReport, fonts: FontChain, style: _Styles, masking_note: str,
-           attention: tuple[int, list[Row]]) -> list[Any]:
+           attention: tuple[int, list[Row]] | None) -> list[Any]:
     generated = local_text(parse_iso(report.generated_at))
     story: list[Any] = [
         Paragraph(fonts.markup(t(f"{report.station_name} 每日报表 · {report.date}",
@@ -192,6 +192,11 @@ def _story(report: DailyReport, fonts: FontChain, style: _Styles, masking_note: 
         Paragraph(t("救助请求", "aid requests"), style.h2),
         _table(fonts, _aid_rows(report), [WIDTH * 0.3] + [WIDTH * 0.175] * 4, style),
         draw_chart(specs["aid"], fonts, WIDTH, 58 * mm)]))
+    if attention is None:  # a division aggregate: the records stay with the stations
+        story.append(Paragraph(t("汇总报表不含个人记录明细，明细见各站点的日报。",
+                                 "an aggregate holds no personal records; each station's "
+                                 "report lists its own."), style.note))
+        return story
     total, rows = attention
     story.append(Paragraph(t(f"需关注的筛查记录（发热、劝返、转介、码无效）：共 {total} 条",
                              f"screenings needing attention: {total}"), style.h2))
@@ -210,9 +215,12 @@ def _story(report: DailyReport, fonts: FontChain, style: _Styles, masking_note: 
     return story
 
 
-def write_pdf(report: DailyReport, attention: tuple[int, list[Row]], path: Path,
+def write_pdf(report: DailyReport, attention: tuple[int, list[Row]] | None, path: Path,
               masking_note: str, progress: Progress | None = None) -> set[str]:
-    """Write the PDF; returns the characters no available font could show (printed ``□``)."""
+    """Write the PDF; returns the characters no available font could show (printed ``□``).
+
+    ``attention`` is (total, first rows) of the screenings needing attention, or None for
+    a report without records (a division aggregate): the section is left out."""
     fonts = load_fonts()
     style = _Styles(fonts)
     tracker = Tracker(progress, 2)

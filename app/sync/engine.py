@@ -1,4 +1,5 @@
-"""One sync run: upload the outbox, download reference data, reconcile, record the outcome.
+"""One sync run: upload the outbox, download reference data, reconcile, send the daily
+reports of today and yesterday (``app.sync.daily_upload``), record the outcome.
 
 The engine is Qt-free and touches the database only through a runner with ``run(fn)`` and
 ``transaction(fn)`` (``Station.db`` in the product, a plain SQLite runner in tests). All
@@ -24,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from app.errors import Cancelled, KnownError
+from app.sync import daily_upload
 from app.sync import outbox_queue as oq
 from app.sync.reconcile import purge_reconciled, reconcile_days, record_matches
 from app.sync.reference import apply_changes
@@ -125,6 +127,8 @@ class SyncReport:
     refused_changes: int = 0
     reconciled_days: int = 0
     purged: int = 0
+    reports_sent: int = 0
+    report_error: str | None = None
     pending_after: int = 0
     error: str | None = None
     started_at: float = 0.0
@@ -159,6 +163,7 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         reconcile: bool = True,
+        daily_reports: bool = True,
         retention_days: int | None = None,
         pipeline: int = 2,
         clock: Callable[[], float] = time.time,
@@ -170,6 +175,7 @@ class SyncEngine:
         self.retry = retry or RetryPolicy()
         self.rng = rng or random.Random()
         self.reconcile = reconcile
+        self.daily_reports = daily_reports
         self.retention_days = retention_days
         self.pipeline = max(1, pipeline)
         self.clock = clock
@@ -198,6 +204,8 @@ class SyncEngine:
             self._download(transport, cancel, notify, report)
             if self.reconcile:
                 self._reconcile(transport, cancel, notify, report)
+            if self.daily_reports:
+                self._send_reports(transport, cancel, report)
         except Cancelled:
             report.outcome = "cancelled"
             report.error = t("同步已取消", "sync cancelled")
@@ -375,6 +383,23 @@ class SyncEngine:
         if self.retention_days is not None:
             keep = self.retention_days
             report.purged = self.db.transaction(lambda c: purge_reconciled(c, keep))
+
+    def _send_reports(self, transport: Transport, cancel: CancelToken,
+                      report: SyncReport) -> None:
+        """The daily reports for the division aggregate; a failure is logged, not raised."""
+        cancel.check()
+        try:
+            sent = daily_upload.upload_daily_reports(
+                self.db, lambda path, doc: transport.post(path, doc), self.clock())
+        except Exception as exc:  # noqa: BLE001 - never fails the run (records are done)
+            log.warning("daily report upload failed: %s", exc)
+            report.report_error = str(exc)[:300] or type(exc).__name__
+            message = t(f"日报上传到中心失败（不影响记录同步）：{report.report_error}",
+                        f"daily report upload failed (records unaffected): "
+                        f"{report.report_error}")
+            self.db.transaction(lambda c: daily_upload.log_failure(c, message))
+            return
+        report.reports_sent = len(sent)
 
     def _finish(self, report: SyncReport, *, reached: bool) -> None:
         report.finished_at = self.clock()

@@ -1,10 +1,11 @@
 """Installing what the server publishes: trust material and reference data.
 
 Signed trust, revocation and status lists go through the signature and version checks of
-``app.codes.trust`` (against the locally pinned anchors); a list that fails them is not
-installed and the refusal is counted. Decision rules, risk areas and online-issuer
-patterns go to ``reference_data``; verdicts for deferred codes accumulate in the
-``deferred-verdicts`` entry keyed by record or code id.
+``app.codes.trust`` (``install_signed``, against the locally pinned anchors) and are stored
+through the codes package's repository (``app.codes.store_repo.SqlTrustRepository``); a
+list that fails them is not installed and the refusal is counted. Decision rules, risk
+areas and online-issuer patterns go to ``reference_data``; verdicts for deferred codes
+accumulate in the ``deferred-verdicts`` entry keyed by record or code id.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.codes.store_repo import SqlTrustRepository, load_reference, save_reference
+from app.codes.trust import TrustState, install_signed
 from app.timeutil import iso_utc
 
 log = logging.getLogger(__name__)
@@ -35,65 +38,10 @@ class ApplyReport:
     messages: list[str] = field(default_factory=list)
 
 
-class ConnTrustRepository:
-    """``app.codes.repository.TrustRepository`` over the station tables, for one connection."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def anchors(self) -> list[Any]:
-        from app.codes.repository import AnchorRecord
-
-        rows = self.conn.execute(
-            "SELECT kid, alg, spki, label, installed_at FROM trust_anchors ORDER BY kid"
-        ).fetchall()
-        return [AnchorRecord(*[str(v) for v in r]) for r in rows]
-
-    def put_anchor(self, record: Any) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO trust_anchors (kid, alg, spki, label, installed_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (record.kid, record.alg, record.spki, record.label, record.installed_at),
-        )
-
-    def material(self, kind: str) -> Any:
-        from app.codes.repository import MaterialRecord
-
-        row = self.conn.execute(
-            "SELECT kind, version, issued_at, next_update, raw, installed_at "
-            "FROM trust_material WHERE kind = ?",
-            (kind,),
-        ).fetchone()
-        if row is None:
-            return None
-        return MaterialRecord(str(row[0]), int(row[1]), str(row[2]), str(row[3]), str(row[4]),
-                              str(row[5]))
-
-    def all_material(self) -> list[Any]:
-        kinds = [r[0] for r in self.conn.execute("SELECT kind FROM trust_material ORDER BY kind")]
-        return [self.material(k) for k in kinds]
-
-    def put_material(self, record: Any) -> bool:
-        current = self.material(record.kind)
-        if current is not None and current.version >= record.version:
-            return False
-        self.conn.execute(
-            "INSERT OR REPLACE INTO trust_material (kind, version, issued_at, next_update, raw, "
-            "installed_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (record.kind, record.version, record.issued_at, record.next_update, record.raw,
-             record.installed_at),
-        )
-        return True
-
-
 def _install_trust(conn: Any, change: dict[str, Any], report: ApplyReport) -> None:
-    try:
-        from app.codes.trust import TrustState, install_signed
-    except ImportError:  # pragma: no cover - the codes package is part of the product
-        report.refused += 1
-        report.messages.append("trust installer unavailable")
-        return
-    repo = ConnTrustRepository(conn)
+    # Only signed lists come from the server: ``install_signed`` checks them against the
+    # anchors pinned on this station and never pins new anchors (``install_text`` would).
+    repo = SqlTrustRepository(conn)
     try:
         outcome, _ = install_signed(str(change["body"]), repo, TrustState.load(repo), time.time())
     except Exception as exc:  # a hostile list must never break the sync run
@@ -118,11 +66,8 @@ def _store_reference(conn: Any, change: dict[str, Any], report: ApplyReport) -> 
         report.refused += 1
         report.messages.append(f"{change['kind']}: not JSON")
         return
-    conn.execute(
-        "INSERT OR REPLACE INTO reference_data (kind, version, body, received_at) "
-        "VALUES (?, ?, ?, ?)",
-        (change["kind"], str(change["version"]), body, iso_utc(time.time())),
-    )
+    save_reference(conn, str(change["kind"]), str(change["version"]), body,
+                   iso_utc(time.time()))
     report.installed += 1
 
 
@@ -135,17 +80,11 @@ def _store_verdict(conn: Any, change: dict[str, Any], report: ApplyReport) -> No
     if not isinstance(key, str):
         report.refused += 1
         return
-    row = conn.execute(
-        "SELECT body FROM reference_data WHERE kind = ?", (VERDICTS_ENTRY,)
-    ).fetchone()
-    verdicts = json.loads(row[0]) if row else {}
+    stored = load_reference(conn, VERDICTS_ENTRY)
+    verdicts = json.loads(stored[1]) if stored else {}
     verdicts[key] = verdict
-    conn.execute(
-        "INSERT OR REPLACE INTO reference_data (kind, version, body, received_at) "
-        "VALUES (?, ?, ?, ?)",
-        (VERDICTS_ENTRY, str(change["seq"]), json.dumps(verdicts, ensure_ascii=False),
-         iso_utc(time.time())),
-    )
+    save_reference(conn, VERDICTS_ENTRY, str(change["seq"]),
+                   json.dumps(verdicts, ensure_ascii=False), iso_utc(time.time()))
     report.installed += 1
 
 

@@ -47,13 +47,16 @@ def test_only_one_date_is_summed(seeded: Seeded) -> None:
 def test_fetch_from_the_centre(seeded: Seeded) -> None:
     report = _report(seeded)
     asked: list[tuple[str, dict[str, str]]] = []
+    stations = [{"station_id": "a", "generated_at": report.generated_at}]
 
     def get_json(path: str, params: dict[str, str]) -> Any:
         asked.append((path, params))
-        return {"division": "450103", "date": DAY.isoformat(), "stations": ["a"],
+        return {"division": report.division, "date": DAY.isoformat(), "stations": stations,
                 "report": report.to_dict()}
 
-    assert fetch_division_report(get_json, "450103", DAY) == report
-    assert asked == [("/api/v1/reports/daily", {"division": "450103", "date": "2026-12-03"})]
+    assert fetch_division_report(get_json, report.division, DAY) == (report, stations)
+    assert asked == [("/v1/reports/daily", {"date": "2026-12-03"})]
     with pytest.raises(KnownError):
         fetch_division_report(lambda p, q: {"report": {"date": 1}}, "450103", DAY)
+    with pytest.raises(KnownError):  # an answer for another division is not taken
+        fetch_division_report(get_json, "450200", DAY)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_migrate_code_stats_publish_revoke(db_url: str, capsys: pytest.CaptureFixture[str],
                                            tmp_path: Path) -> None:
     assert main(["migrate", "--db", db_url, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"schema_version": 3}
+    assert json.loads(capsys.readouterr().out) == {"schema_version": 4}
     assert main(["enrolment-code", "--db", db_url, "--division", "450103", "--expires", "2h",
                  "--json"]) == 0
     issued = json.loads(capsys.readouterr().out)
