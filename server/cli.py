@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.text import set_language, t
+from app.cli.dispatch import run_command
+from app.text import t
 from server.db import Database, default_sqlite_path, open_database
 
 
@@ -315,35 +315,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _explain(exc: Exception) -> str | None:
+    """A one-line reason for a database fault an operator can fix."""
+    import psycopg
+
+    if isinstance(exc, psycopg.Error):
+        return f"{t('数据库错误', 'database error')}: {exc}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--lang" in argv:
-        i = argv.index("--lang")
-        if i + 1 < len(argv):
-            set_language(argv[i + 1])
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except OSError as exc:
-        print(f"griddesk-server: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # database unreachable and the like: one line, exit 1
-        import psycopg
-
-        if isinstance(exc, psycopg.Error):
-            print(f"griddesk-server: {t('数据库错误', 'database error')}: {exc}".splitlines()[0],
-                  file=sys.stderr)
-            return 1
-        raise
-    except KeyboardInterrupt:
-        return 130
+    return run_command("griddesk-server", build_parser,
+                       list(sys.argv[1:] if argv is None else argv), _explain)
 
 
 if __name__ == "__main__":

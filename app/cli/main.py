@@ -1,21 +1,19 @@
 """`griddesk` console script: parses the command line and dispatches to command modules.
 
 Each command module exposes ``register(subparsers)`` and sets ``func`` on its parsers; the
-function receives the parsed namespace and returns an exit status. Errors are dispatched
-here, in one place: a :class:`KnownError` prints one line on stderr and exits 1, a usage
-error exits 2 (argparse), anything else is a bug and is shown with its traceback.
+function receives the parsed namespace and returns an exit status. Errors are dispatched in
+one place, :func:`app.cli.dispatch.run_command`.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
-from app.errors import Cancelled, KnownError
-from app.text import set_language, t
+from app.cli.dispatch import run_command
+from app.text import t
 
 # Modules that contribute subcommands; a module that is not there yet is skipped quietly so
 # the CLI keeps working while the product grows.
@@ -58,32 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--self-check" in argv:  # `griddesk --self-check` is the `self-check` command
-        argv[argv.index("--self-check")] = "self-check"
-    if "--lang" in argv:
-        i = argv.index("--lang")
-        if i + 1 < len(argv):
-            set_language(argv[i + 1])
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except KnownError as exc:
-        print(f"griddesk: {exc}", file=sys.stderr)
-        return 1
-    except Cancelled:
-        print(t("griddesk: 已取消", "griddesk: cancelled"), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--self-check" in args:  # `griddesk --self-check` is the `self-check` command
+        args[args.index("--self-check")] = "self-check"
+    return run_command("griddesk", build_parser, args)
 
 
 if __name__ == "__main__":

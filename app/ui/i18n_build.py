@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.update:
         update()
     for qm in release():
-        print(qm.relative_to(ROOT))
+        sys.stdout.write(f"{qm.relative_to(ROOT)}\n")
     return 0
 
 
