@@ -33,6 +33,51 @@ def test_pipeline_decodes_the_exact_payload(pipeline: r.CheckpointQrReader, cls:
     assert 0 <= min(xs) < max(xs) <= F.WIDTH
 
 
+def test_mask_marks_dark_modules_zero_for_zxing(pipeline: r.CheckpointQrReader) -> None:
+    # zxing's BoolCast binarizer reads 0 as dark: a dark-on-light code is read by the
+    # first pass, a light-on-dark one only by the inverted pass.
+    grey = np.full((60, 60), 200, np.uint8)
+    grey[20:40, 20:40] = 30
+    mask = r.binarize(grey)
+    assert mask[30, 30] == 0 and mask[5, 5] == 255
+    pipeline.decode(F.generate("medium", 0).image)
+    assert pipeline.stats.passes == ["zxing"]
+    pipeline.decode(F.generate("inverted", 0).image)
+    assert pipeline.stats.passes == ["zxing", "zxing-inverted"]
+
+
+def test_exposure_offset_follows_brightness() -> None:
+    assert r.exposure_offset(np.full((8, 8), 20, np.uint8)) == 10
+    assert r.exposure_offset(np.full((8, 8), 100, np.uint8)) == 12
+    assert r.exposure_offset(np.full((8, 8), 250, np.uint8)) == 14
+
+
+@pytest.mark.parametrize(("cls", "index"), [("occluded", 5), ("dim", 0), ("dim", 34)])
+def test_benchmark_frames_read_with_the_exposure_offset(pipeline: r.CheckpointQrReader,
+                                                        cls: str, index: int) -> None:
+    # occluded 5: a finger over the code's right edge; the fixed offset of 10 (the earlier
+    # pipeline) misses it. dim 0 and 34: a fixed offset of 12 misses them.
+    sample = F.generate(cls, index)
+    missed_by = 10 if cls == "occluded" else 12
+    assert r.CheckpointQrReader(offset=missed_by).decode(sample.image) == []
+    codes = pipeline.decode(sample.image)
+    assert [c.payload for c in codes] == [(sample.payload or "").encode()]
+
+
+@pytest.mark.parametrize(("index", "seed"), [(5, 1), (51, 1)])
+def test_second_look_reads_a_code_under_a_finger(index: int, seed: int) -> None:
+    # The darkest channel merges the finger with a finder pattern; ordinary grey at half
+    # resolution reads the code, in full-resolution coordinates.
+    sample = F.generate("occluded", index, seed)
+    assert r.CheckpointQrReader().decode(sample.image) == []
+    reader = r.CheckpointQrReader(second_look=True)
+    codes = reader.decode(sample.image)
+    assert [c.payload for c in codes] == [(sample.payload or "").encode()]
+    assert reader.stats.passes[-1] == "half-luma"
+    xs = [p[0] for p in codes[0].quad]
+    assert min(xs) >= 0 and max(xs) <= F.WIDTH and max(xs) - min(xs) > 100
+
+
 def test_blank_frames_decode_nothing(pipeline: r.CheckpointQrReader) -> None:
     for sample in F.samples("blank", 6):
         assert pipeline.decode(sample.image) == []
