@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from app.errors import KnownError
@@ -56,16 +57,22 @@ def next_secret(args: argparse.Namespace, prompt: str, index: int) -> str:
     return getpass.getpass(prompt)
 
 
-def kdf_from_env() -> KdfParams | None:
-    """Cheaper key derivation for test runs (GRIDDESK_TEST_FAST_KDF=1); never for real use."""
-    if os.environ.get("GRIDDESK_TEST_FAST_KDF") == "1":
+def kdf_from_env(folder: Path) -> KdfParams | None:
+    """Cheaper key derivation for test runs (GRIDDESK_TEST_FAST_KDF=1), honoured only for a
+    station inside the system's temporary folder so a stray variable cannot weaken a real
+    station's key slots."""
+    if os.environ.get("GRIDDESK_TEST_FAST_KDF") != "1":
+        return None
+    temp = Path(tempfile.gettempdir()).resolve()
+    if temp in Path(folder).resolve().parents:
         return KdfParams.fast_for_tests()
     return None
 
 
 def open_station(args: argparse.Namespace) -> Station:
     """The station in the data folder, still locked."""
-    return Station.open(data_dir(args), kdf=kdf_from_env())
+    folder = data_dir(args)
+    return Station.open(folder, kdf=kdf_from_env(folder))
 
 
 def open_session(args: argparse.Namespace) -> tuple[Station, Session]:

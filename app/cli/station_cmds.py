@@ -84,7 +84,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         if again != password:
             raise KnownError(t("两次输入的密码不一致", "the passwords differ"))
     station, code = Station.create(data_dir(args), name=args.station, division=args.division,
-                                   admin=args.admin, password=password, kdf=kdf_from_env())
+                                   admin=args.admin, password=password,
+                                   kdf=kdf_from_env(data_dir(args)))
     info = None
     try:
         station.unlock(args.admin, password)
