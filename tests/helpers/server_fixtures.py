@@ -235,7 +235,7 @@ def _sync_until_empty(db_path: str, batch: int, pause: float, encrypted: bool = 
         from app.storage.station import Station
         from tests.helpers.station_fixtures import PASSWORDS
 
-        station = Station.open(Path(db_path), kdf=kdf_from_env())
+        station = Station.open(Path(db_path), kdf=kdf_from_env(Path(db_path)))
         station.unlock("worker1", PASSWORDS["worker1"])
         db: Any = station.db
         closer = station.close
