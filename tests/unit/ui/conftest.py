@@ -64,7 +64,7 @@ class Shelled:
     path: Path
 
     def workspace_paths(self, admin: bool = True) -> dict[str, Any]:
-        """Stand-ins for the other engineers' workspaces, the real admin workspace."""
+        """Stand-in workspaces for checkpoint, cases and reports; the real admin workspace."""
         paths: dict[str, Any] = dict(FAKE_PATHS)
         paths["admin"] = "app.ui.admin.workspace:AdminWorkspace" if admin else _kind("admin")
         return paths
