@@ -49,10 +49,13 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         station.require(session, Permission.MANAGE_SETTINGS)
         info = enrol_station(station.db, args.server, args.code, ca_file=args.ca_file,
                              pin_sha256=args.pin_sha256)
-        station.db.transaction(lambda c: audit.append(
-            c, session.username, "sync_enrol", info["server"], {"division": info["division"]}))
-        station.db.transaction(lambda c: station_settings.put(
-            c, station_settings.SYNC_SERVER_URL, info["server"]))
+
+        def record(c: Any) -> None:
+            audit.append(c, session.username, "sync_enrol", info["server"],
+                         {"division": info["division"]})
+            station_settings.put(c, station_settings.SYNC_SERVER_URL, info["server"])
+
+        station.db.transaction(record)
     finally:
         station.close()
     if args.json:
